@@ -1,0 +1,7 @@
+export type { Case, Group, Environment, Requirements } from "./harness.js"
+export { skipReason } from "./harness.js"
+import type { Group } from "./harness.js"
+import { threadCases } from "./cases/thread.js"
+
+/** Every group of the shared suite, in the order runners report them. */
+export const groups: readonly Group[] = [threadCases]

@@ -1,0 +1,87 @@
+/** What a runtime can do; the conformance suite and the primitives read these flags. */
+export interface Capabilities {
+  /** `SharedArrayBuffer` exists and can be posted to workers (cross-origin isolated in browsers). */
+  readonly sharedMemory: boolean
+  /** `Atomics.wait` is allowed on the current thread. */
+  readonly blockingWait: boolean
+  /** `Atomics.waitAsync` exists. */
+  readonly asyncWait: boolean
+}
+
+export type MessageListener = (message: unknown) => void
+
+/** One side of a message channel between two threads. */
+export interface Endpoint {
+  post(message: unknown, transfer?: readonly object[]): void
+  /** Subscribes; returns the unsubscribe function. */
+  listen(onMessage: MessageListener): () => void
+  close(): void
+}
+
+export interface WorkerExit {
+  readonly code: number | null
+  readonly error?: unknown
+}
+
+/** The parent's handle on a worker it spawned. */
+export interface WorkerHandle extends Endpoint {
+  /** Settles once the worker is gone, whatever the reason. */
+  readonly exited: Promise<WorkerExit>
+  /** The runtime's own thread id where it has one (Node's `threadId`). */
+  readonly threadId?: number
+  /** Stops the worker now; resolves once it is dead. */
+  terminate(): Promise<void>
+  /** Keeps the process alive while the worker runs (the default). */
+  ref(): void
+  /** Lets the process exit while the worker runs (a daemon thread). */
+  unref(): void
+}
+
+export interface SpawnOptions {
+  /** A label for debuggers and error messages. */
+  readonly name?: string
+  /** Whether the worker may keep the process alive; the adapter applies it after listeners are attached. */
+  readonly daemon?: boolean
+  /** The per-runtime option bag from the user (e.g. Node `resourceLimits`, Deno `permissions`). */
+  readonly options?: Readonly<Record<string, unknown>>
+}
+
+/** The seam between the agnostic core and a platform. Adapters implement it; core owns everything else. */
+export interface Runtime {
+  readonly name: "node" | "web" | "deno" | (string & {})
+  readonly capabilities: Capabilities
+  /** Starts a worker running the adapter's worker entry (which calls `serveWorker`). */
+  spawn(options: SpawnOptions): WorkerHandle
+  /** Inside a worker: the link to its parent. On the main thread: `undefined`. */
+  parent(): Endpoint | undefined
+  availableParallelism(): number
+  /** This thread's runtime-assigned id, where the runtime has one (Node's `threadId`). */
+  threadId?(): number | undefined
+  /**
+   * Loads a task module by URL inside a worker. Adapters override it where a plain `import()`
+   * is not enough (Node loading `.ts` through tsx).
+   */
+  importModule?(url: string): Promise<unknown>
+  /** Keeps the current thread's event loop alive while a promise is pending (Node's async waits). */
+  keepAlive?(): () => void
+}
+
+let current: Runtime | undefined
+
+/** Binds core to a platform. Adapters call it once when they are imported. */
+export function setRuntime(runtime: Runtime): void {
+  current = runtime
+}
+
+export function hasRuntime(): boolean {
+  return current !== undefined
+}
+
+export function getRuntime(): Runtime {
+  if (current === undefined) {
+    throw new Error(
+      "weft: no runtime is set. Import from an adapter (`weft`, `@weft/node`, `@weft/web` or `@weft/deno`) instead of `@weft/core`, or call setRuntime() first.",
+    )
+  }
+  return current
+}

@@ -1,0 +1,416 @@
+import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
+import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
+import { prepareCall, type LaunchRequest } from "./target-ref.js"
+import type { DoneMessage, FromWorker, RunMessage } from "./protocol.js"
+import { describe, registrationOf } from "./registry.js"
+import { getRuntime, type WorkerHandle } from "./runtime.js"
+import { decodeShared, encodeShared } from "./shareable.js"
+import { captureState, writeBackState } from "./thread-state.js"
+
+/**
+ * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
+ * (`node: { resourceLimits }`, `deno: { permissions }`), so one options object works everywhere.
+ */
+export interface RuntimeThreadOptions {}
+
+type AnyFunction<R> = (...args: never[]) => R | PromiseLike<R>
+
+export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
+  /** A function (registered or inline), or an object whose `method` runs in the thread. */
+  readonly target?: AnyFunction<R> | object
+  /** With an object target: the name of the method to call. */
+  readonly method?: string
+  readonly args?: readonly unknown[]
+  readonly name?: string
+  /** A daemon thread does not keep the process alive. Defaults to the creating thread's flag. */
+  readonly daemon?: boolean
+  /** Cancels the thread (cooperatively) when it aborts. */
+  readonly signal?: AbortSignal
+}
+
+export interface JoinOptions {
+  /** Milliseconds; when it passes, `join` rejects with `TimeoutError` and the thread runs on. */
+  readonly timeout?: number
+}
+
+export interface ExcepthookArgs {
+  readonly error: unknown
+  readonly thread: Thread
+}
+export type Excepthook = (args: ExcepthookArgs) => void
+
+type Phase = "new" | "running" | "ended"
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown; readonly report: boolean }
+
+/** Passed to the constructor to build a thread's stand-in without running any user constructor. */
+const REBUILD: unique symbol = Symbol("weft.rebuild")
+/** Lets Timer start the worker when its delay has passed. */
+export const LAUNCH: unique symbol = Symbol("weft.launch")
+/** Lets Timer settle a thread that never ran. */
+export const SETTLE: unique symbol = Symbol("weft.settle")
+
+let threadCounter = 0
+let localIdent = 0
+let identCounter: Int32Array | undefined
+let excepthook: Excepthook = defaultExcepthook
+let current: Thread | undefined
+let main: Thread | undefined
+const alive = new Set<Thread>()
+
+function defaultExcepthook({ error, thread }: ExcepthookArgs): void {
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  console.error(`Exception in thread ${thread.name}:\n${detail}`)
+}
+
+/** A thread of execution in a worker of the current runtime, in the style of Python's `threading.Thread`. */
+export class Thread<R = unknown> {
+  #name: string
+  #ident: number | null = null
+  #daemon: boolean
+  #options: ThreadOptions<R>
+  #phase: Phase = "new"
+  #handle: WorkerHandle | undefined
+  #outcome: Outcome | undefined
+  #settled!: Promise<R>
+  #settle!: (outcome: Outcome) => void
+  #joined = false
+  #terminating = false
+  #controller = new AbortController()
+  #cancelFlag: Int32Array | undefined
+  #jobId = 1
+  /** True for the copy that runs inside the worker (and the main-thread stand-in). */
+  #remote = false
+  #callerStack = ""
+
+  constructor(options?: ThreadOptions<R>)
+  constructor(options?: ThreadOptions<R> | typeof REBUILD) {
+    if (options === REBUILD) {
+      this.#remote = true
+      this.#name = ""
+      this.#daemon = false
+      this.#options = {}
+      this.#initSettled()
+      return
+    }
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`new Thread(options) takes an options object ({ target, args, name, ... }), got ${describe(options)}`)
+    }
+    this.#options = { ...options }
+    const target = this.#options.target
+    const targetName = typeof target === "function" ? target.name : this.#options.method
+    this.#name = this.#options.name ?? `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
+    this.#daemon = this.#options.daemon ?? currentThread().daemon
+    this.#initSettled()
+  }
+
+  #initSettled(): void {
+    this.#settled = new Promise<R>((resolve, reject) => {
+      this.#settle = (outcome) => (outcome.ok ? resolve(outcome.value as R) : reject(outcome.error))
+    })
+    this.#settled.catch(() => {})
+  }
+
+  get name(): string {
+    return this.#name
+  }
+  set name(value: string) {
+    this.#name = String(value)
+  }
+
+  /** `null` before `start()`, then a process-unique integer, the same inside and outside the thread. */
+  get ident(): number | null {
+    return this.#ident
+  }
+
+  get daemon(): boolean {
+    return this.#daemon
+  }
+  set daemon(value: boolean) {
+    if (this.#phase !== "new") throw new RuntimeError("cannot set daemon status of an active thread")
+    this.#daemon = Boolean(value)
+  }
+
+  /** Aborts when the thread is cancelled. Inside the thread, this is the signal its code should watch. */
+  get signal(): AbortSignal {
+    return this.#controller.signal
+  }
+
+  /** Synchronous cancellation check, cheap enough to poll in a CPU loop. */
+  get cancelled(): boolean {
+    if (this.#controller.signal.aborted) return true
+    const flag = this.#cancelFlag
+    return flag !== undefined && Atomics.load(flag, 0) === this.#jobId
+  }
+
+  /** Runs in the worker. Override it in a subclass; by default it calls the target. */
+  run(): R | Promise<R> {
+    const { target, method, args = [] } = this.#options
+    if (typeof target === "function") return (target as (...a: unknown[]) => R)(...args)
+    if (target !== undefined && method !== undefined) {
+      return (target as Record<string, (...a: unknown[]) => R>)[method](...args)
+    }
+    return undefined as R
+  }
+
+  /** Starts the thread in a new worker. Bad targets or arguments throw here, and the thread stays unstarted. */
+  start(): void {
+    if (this.#remote) throw new RuntimeError("a running thread cannot start itself again")
+    if (this.#phase !== "new") throw new RuntimeError(`threads can only be started once (${this.#name})`)
+    const request = this.#prepare()
+    this.#callerStack = captureCallerStack(`thread ${this.#name} started at`)
+    this.#phase = "running"
+    this[LAUNCH](request)
+  }
+
+  /** Resolves with the target's result, or rejects with its error rebuilt. */
+  join(options: JoinOptions = {}): Promise<R> {
+    if (this.#remote) throw new RuntimeError("cannot join the current thread")
+    if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)
+    this.#joined = true
+    const result = this.#settled.then((value) => value)
+    const { timeout } = options
+    if (timeout === undefined || this.#phase === "ended") return result
+    return new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`)),
+        Math.max(0, timeout),
+      )
+      result.then(
+        (value) => (clearTimeout(timer), resolve(value)),
+        (error) => (clearTimeout(timer), reject(error)),
+      )
+    })
+  }
+
+  /** True from the moment `start()` returns until the thread has ended. */
+  isAlive(): boolean {
+    return this.#phase === "running" || (this.#remote && this === current)
+  }
+
+  /** Aborts the signal the thread sees and sets `cancelled`. Cooperative: the code decides when to stop. */
+  cancel(reason?: unknown): void {
+    const signal = this.#controller.signal
+    if (signal.aborted) return
+    this.#controller.abort(reason)
+    if (this.#remote || this.#phase !== "running") return
+    if (this.#cancelFlag !== undefined) {
+      Atomics.store(this.#cancelFlag, 0, this.#jobId)
+      Atomics.notify(this.#cancelFlag, 0)
+    }
+    this.#handle?.post({ t: "cancel", id: this.#jobId, reason: serializeThrown(signal.reason) })
+  }
+
+  /** Stops the thread now. `join` then rejects with `ThreadTerminatedError`. Resolves once the thread is dead. */
+  async terminate(): Promise<void> {
+    if (this.#remote) throw new RuntimeError("a thread cannot terminate itself; return from run() or throw")
+    if (this.#phase === "new") throw new RuntimeError(`cannot terminate thread ${this.#name} before it is started`)
+    if (this.#phase === "ended" && this.#handle === undefined) return
+    this.#terminating = true
+    const handle = this.#handle
+    if (handle === undefined) {
+      this[SETTLE]({ ok: false, error: new ThreadTerminatedError(`thread ${this.#name} was terminated`), report: false })
+      return
+    }
+    await handle.terminate()
+    await handle.exited
+  }
+
+  /** Builds what the worker needs; throws (leaving the thread unstarted) on a bad target or argument. */
+  #prepare(): LaunchRequest {
+    const label = `thread ${this.#name}`
+    if (this.run !== Thread.prototype.run) {
+      const registered = registrationOf(this.constructor)
+      if (registered === undefined) {
+        throw new ThreadTargetError(
+          `${this.constructor.name} overrides run() but was never registered: add threadable(import.meta.url, ${this.constructor.name}) after the class`,
+        )
+      }
+      const { value: state, shared } = captureState(this, label)
+      return { target: { kind: "subclass", ...registered }, args: [], state, shared }
+    }
+    return prepareCall(this.#options.target, this.#options.method, this.#options.args ?? [], label)
+  }
+
+  [LAUNCH](request: LaunchRequest): void {
+    const runtime = getRuntime()
+    let handle: WorkerHandle
+    try {
+      handle = runtime.spawn({ name: this.#name, daemon: this.#daemon, options: (this.#options as Record<string, unknown>)[runtime.name] as Record<string, unknown> | undefined })
+    } catch (error) {
+      this.#phase = "new"
+      throw error
+    }
+    this.#handle = handle
+    this.#ident = handle.threadId ?? allocateIdent()
+    if (runtime.capabilities.sharedMemory) this.#cancelFlag = new Int32Array(new SharedArrayBuffer(4))
+    alive.add(this)
+    const stopListening = handle.listen((message) => this.#onMessage(message as FromWorker))
+    handle.exited.then((exit) => {
+      stopListening()
+      if (this.#phase !== "ended") {
+        const error = this.#terminating
+          ? new ThreadTerminatedError(`thread ${this.#name} was terminated`)
+          : new ThreadExitError(
+              `thread ${this.#name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it finished${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`,
+              exit.code,
+              exit.error === undefined ? undefined : { cause: exit.error },
+            )
+        this[SETTLE]({ ok: false, error, report: !this.#terminating })
+      }
+      this.#handle = undefined
+    })
+    const preCancelled = this.#controller.signal.aborted
+    if (preCancelled && this.#cancelFlag !== undefined) Atomics.store(this.#cancelFlag, 0, this.#jobId)
+    const message: RunMessage = {
+      t: "run",
+      id: this.#jobId,
+      ...request,
+      thread: { name: this.#name, ident: this.#ident, daemon: this.#daemon },
+      cancelFlag: this.#cancelFlag,
+      identCounter: runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined,
+      once: true,
+      cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
+    }
+    handle.post(message)
+    const { signal } = this.#options
+    if (signal !== undefined) {
+      if (signal.aborted) this.cancel(signal.reason)
+      else signal.addEventListener("abort", () => this.cancel(signal.reason), { once: true })
+    }
+  }
+
+  #onMessage(message: FromWorker): void {
+    if (message.t === "idle") {
+      void this.#handle?.terminate()
+      return
+    }
+    if (message.t === "done" && message.id === this.#jobId) this.#onDone(message)
+  }
+
+  #onDone(message: DoneMessage): void {
+    let outcome: Outcome
+    if (message.ok) {
+      outcome = { ok: true, value: message.shared ? decodeShared(message.value) : message.value }
+    } else {
+      outcome = { ok: false, error: deserializeThrown(message.error!, this.#callerStack), report: true }
+    }
+    if (message.state !== undefined) {
+      writeBackState(this.run !== Thread.prototype.run ? this : (this.#options.target as object), message.state)
+    }
+    this[SETTLE](outcome)
+  }
+
+  [SETTLE](outcome: Outcome): void {
+    if (this.#phase === "ended" && this.#outcome !== undefined) return
+    this.#phase = "ended"
+    this.#outcome = outcome
+    alive.delete(this)
+    this.#settle(outcome)
+    if (!outcome.ok && outcome.report && !this.#joined) excepthook({ error: outcome.error, thread: this })
+  }
+
+  /** Inside a worker: builds the running copy of a thread (no user constructor runs). */
+  static [REBUILD](
+    Class: Function | undefined,
+    fields: Record<string, unknown> | undefined,
+    info: { name: string; ident: number; daemon: boolean },
+    cancelFlag: Int32Array | undefined,
+    jobId: number,
+  ): Thread {
+    const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
+    if (fields !== undefined) Object.assign(copy, fields)
+    copy.#name = info.name
+    copy.#ident = info.ident
+    copy.#daemon = info.daemon
+    copy.#cancelFlag = cancelFlag
+    copy.#jobId = jobId
+    return copy
+  }
+
+  /** The main thread's stand-in (`mainThread()`). */
+  static [Symbol.for("weft.main")](ident: number): Thread {
+    const stand = Thread[REBUILD](Thread, undefined, { name: "MainThread", ident, daemon: false }, undefined, 0)
+    return stand
+  }
+}
+
+export type { Outcome as ThreadOutcome, LaunchRequest }
+
+/** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
+export function enterThread(
+  Class: Function | undefined,
+  fields: Record<string, unknown> | undefined,
+  info: { name: string; ident: number; daemon: boolean },
+  cancelFlag: Int32Array | undefined,
+  jobId: number,
+): Thread {
+  const thread = (Thread as unknown as Record<symbol, typeof enterThread>)[REBUILD](Class, fields, info, cancelFlag, jobId)
+  current = thread
+  return thread
+}
+
+/** Inside a worker: installs the ident counter the parent shares, so nested threads stay unique. */
+export function adoptIdentCounter(counter: Int32Array | undefined): void {
+  if (counter !== undefined) identCounter = counter
+}
+
+function sharedIdentCounter(sharedMemory: boolean): Int32Array | undefined {
+  if (identCounter === undefined && sharedMemory) identCounter = new Int32Array(new SharedArrayBuffer(4))
+  return identCounter
+}
+
+function allocateIdent(): number {
+  if (identCounter !== undefined) return Atomics.add(identCounter, 0, 1) + 1
+  // No shared memory: unique within this thread, offset by this thread's own ident.
+  const base = current?.ident ?? 0
+  return base * 1_000_000 + ++localIdent
+}
+
+/** The thread the caller runs in; on the main thread, `mainThread()`. */
+export function currentThread(): Thread {
+  return current ?? mainThread()
+}
+
+export function mainThread(): Thread {
+  if (main === undefined) {
+    let ident = 0
+    try {
+      ident = getRuntime().threadId?.() ?? 0
+    } catch {
+      ident = 0
+    }
+    main = (Thread as unknown as Record<symbol, (ident: number) => Thread>)[Symbol.for("weft.main")](ident)
+  }
+  return main
+}
+
+/** The current thread and every thread it started that is still alive. */
+export function enumerate(): Thread[] {
+  return [currentThread(), ...alive]
+}
+
+export function activeCount(): number {
+  return alive.size + 1
+}
+
+export function getIdent(): number {
+  return currentThread().ident ?? 0
+}
+
+/** Sets the hook called for each thread that fails while nobody is joining it; returns the previous hook. */
+export function setExcepthook(hook: Excepthook): Excepthook {
+  if (typeof hook !== "function") throw new TypeError("setExcepthook() takes a function ({ error, thread }) => void")
+  const previous = excepthook
+  excepthook = hook
+  return previous
+}
+
+/** Inside a worker: waits until every non-daemon thread started here has ended. */
+export async function nonDaemonThreadsEnded(): Promise<void> {
+  for (;;) {
+    const waiting = [...alive].filter((thread) => !thread.daemon)
+    if (waiting.length === 0) return
+    await Promise.allSettled(waiting.map((thread) => thread.join()))
+  }
+}
+

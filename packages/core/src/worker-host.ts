@@ -1,0 +1,150 @@
+import { serializeThrown } from "./error-transport.js"
+import { RuntimeError, ThreadTargetError } from "./errors.js"
+import { compileInline, explainMissingIdentifier } from "./inline-target.js"
+import type { CancelMessage, DoneMessage, RunMessage, ToWorker } from "./protocol.js"
+import { resolveRegistered } from "./registry.js"
+import { setRuntime, type Endpoint, type Runtime } from "./runtime.js"
+import { decodeShared, encodeShared } from "./shareable.js"
+import { collectState } from "./thread-state.js"
+import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, Thread } from "./thread.js"
+import { deserializeThrown } from "./error-transport.js"
+
+// The worker side of the protocol. An adapter's worker entry is one line: serveWorker(runtime).
+// Jobs run one at a time, in arrival order; a thread's worker gets one job, a pool's many.
+
+let running: { id: number; thread: Thread } | undefined
+const queue: RunMessage[] = []
+const cancelledBeforeStart = new Map<number, unknown>()
+
+export function serveWorker(runtime: Runtime): void {
+  setRuntime(runtime)
+  const parent = runtime.parent()
+  if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")
+  parent.listen((message) => onMessage(parent, runtime, message as ToWorker))
+}
+
+function onMessage(parent: Endpoint, runtime: Runtime, message: ToWorker): void {
+  if (message.t === "cancel") return cancel(message)
+  queue.push(message)
+  if (running === undefined) void drain(parent, runtime)
+}
+
+function cancel(message: CancelMessage): void {
+  const reason = deserializeThrown(message.reason)
+  if (running?.id === message.id) running.thread.cancel(reason)
+  else cancelledBeforeStart.set(message.id, reason)
+}
+
+async function drain(parent: Endpoint, runtime: Runtime): Promise<void> {
+  for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
+    const done = await execute(job, runtime)
+    try {
+      parent.post(done)
+    } catch (error) {
+      parent.post({
+        t: "done",
+        id: job.id,
+        ok: false,
+        shared: false,
+        error: serializeThrown(new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })),
+      } satisfies DoneMessage)
+    }
+    running = undefined
+    if (job.once) {
+      await nonDaemonThreadsEnded()
+      parent.post({ t: "idle" })
+    }
+  }
+}
+
+async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> {
+  adoptIdentCounter(job.identCounter)
+  const importer = runtime.importModule ?? ((url: string) => import(/* @vite-ignore */ url))
+  const { target } = job
+  let thread: Thread | undefined
+  let self: object | undefined
+  try {
+    const args = (job.shared ? decodeShared(job.args) : job.args) as unknown[]
+    const fields = (job.shared && job.state ? decodeShared(job.state) : job.state) as Record<string, unknown> | undefined
+    let call: () => unknown
+    switch (target.kind) {
+      case "registered": {
+        const fn = await resolveRegistered(target.key, target.url, importer)
+        if (typeof fn !== "function") throw new ThreadTargetError(`"${target.key}" is registered but is not a function`)
+        thread = begin(job, undefined, undefined)
+        call = () => fn(...args)
+        break
+      }
+      case "inline": {
+        const fn = compileInline(target.source, target.name)
+        thread = begin(job, undefined, undefined)
+        call = async () => {
+          try {
+            return await fn(...args)
+          } catch (error) {
+            throw explainMissingIdentifier(error, target.name)
+          }
+        }
+        break
+      }
+      case "method": {
+        const Class = await resolveRegistered(target.key, target.url, importer)
+        if (typeof Class !== "function") throw new ThreadTargetError(`"${target.key}" is registered but is not a class`)
+        const object = Object.create(Class.prototype as object) as Record<string, unknown>
+        Object.assign(object, fields)
+        const method = object[target.method]
+        if (typeof method !== "function") throw new ThreadTargetError(`${Class.name} has no method "${target.method}"`)
+        self = object
+        thread = begin(job, undefined, undefined)
+        call = () => (method as (...a: unknown[]) => unknown).apply(object, args)
+        break
+      }
+      case "subclass": {
+        const Class = await resolveRegistered(target.key, target.url, importer)
+        if (typeof Class !== "function" || !(Class.prototype instanceof Thread)) {
+          throw new ThreadTargetError(`"${target.key}" is registered but is not a Thread subclass`)
+        }
+        const copy = begin(job, Class, fields)
+        thread = self = copy
+        call = () => copy.run()
+        break
+      }
+      case "none":
+        thread = begin(job, undefined, undefined)
+        call = () => undefined
+        break
+    }
+    const value = await call()
+    return finish(job, self, { ok: true, value })
+  } catch (error) {
+    if (thread === undefined) begin(job, undefined, undefined)
+    return finish(job, self, { ok: false, error })
+  }
+}
+
+function begin(job: RunMessage, Class: Function | undefined, fields: Record<string, unknown> | undefined): Thread {
+  const thread = enterThread(Class, fields, job.thread, job.cancelFlag, job.id)
+  running = { id: job.id, thread }
+  const early = job.cancelled !== undefined ? deserializeThrown(job.cancelled) : cancelledBeforeStart.get(job.id)
+  cancelledBeforeStart.delete(job.id)
+  if (early !== undefined || job.cancelled !== undefined) thread.cancel(early)
+  return thread
+}
+
+function finish(job: RunMessage, self: object | undefined, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): DoneMessage {
+  let stateMessage: DoneMessage["state"]
+  let result = outcome
+  if (self !== undefined) {
+    const { state, failed } = collectState(self)
+    stateMessage = state
+    if (failed.length > 0 && result.ok) {
+      result = {
+        ok: false,
+        error: new TypeError(`field "${failed[0]}" of thread ${job.thread.name}'s object cannot be cloned back to the caller: keep structured-cloneable data in fields`),
+      }
+    }
+  }
+  if (!result.ok) return { t: "done", id: job.id, ok: false, shared: false, error: serializeThrown(result.error), state: stateMessage }
+  const { value, shared } = encodeShared(result.value)
+  return { t: "done", id: job.id, ok: true, value, shared, state: stateMessage }
+}

@@ -1,0 +1,67 @@
+// Brings a fresh machine (Node and npm only) to a working checkout: pnpm at the pinned version,
+// the workspace's dependencies, and Debian's Chromium for the browser tests. Idempotent.
+import { execFileSync, spawnSync } from "node:child_process"
+import { existsSync, mkdirSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+const binDir = join(root, ".ci", ".bin")
+const pinned = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).packageManager.split("@")[1]
+
+export const env = {
+  ...process.env,
+  PATH: `${binDir}:${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+  COREPACK_INTEGRITY_KEYS: "0",
+  COREPACK_ENABLE_DOWNLOAD_PROMPT: "0",
+  TURBO_TELEMETRY_DISABLED: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_NO_PROMPT: "1",
+  CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit", ...options })
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed with ${result.status ?? result.signal}`)
+}
+
+function pnpmVersion() {
+  try {
+    return execFileSync("pnpm", ["--version"], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()
+  } catch {
+    return undefined
+  }
+}
+
+export function ensurePnpm() {
+  if (pnpmVersion() === pinned) return
+  mkdirSync(binDir, { recursive: true })
+  try {
+    run("corepack", ["enable", "--install-directory", binDir, "pnpm"])
+  } catch {
+    run("npm", ["install", "--no-save", "--prefix", join(root, ".ci", "pnpm"), `pnpm@${pinned}`])
+    env.PATH = `${join(root, ".ci", "pnpm", "node_modules", ".bin")}:${env.PATH}`
+  }
+  if (pnpmVersion() !== pinned) throw new Error(`could not install pnpm ${pinned}`)
+}
+
+export function ensureDependencies() {
+  run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"])
+}
+
+/** Debian's Chromium, for the browser suite; skipped where apt is missing (the suite then reports it). */
+export function ensureChromium() {
+  if (existsSync(env.CHROMIUM_PATH)) return true
+  const apt = spawnSync("sh", ["-c", "command -v apt-get"], { env })
+  if (apt.status !== 0) return false
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"]
+  const sh = (cmd) => spawnSync("sh", ["-c", [...sudo, cmd].join(" ")], { env, stdio: "inherit" }).status === 0
+  sh("apt-get update -qq") && sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium")
+  return existsSync(env.CHROMIUM_PATH)
+}
+
+export function setup({ browser = false } = {}) {
+  ensurePnpm()
+  ensureDependencies()
+  if (browser) ensureChromium()
+}
