@@ -3,6 +3,7 @@ import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
+import { sharedLiveness, threadDied } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { captureState, writeBackState } from "./thread-state.js"
@@ -247,6 +248,7 @@ export class Thread<R = unknown> {
     const stopListening = handle.listen((message) => this.#onMessage(message as FromWorker))
     handle.exited.then((exit) => {
       stopListening()
+      threadDied(this.#ident)
       if (this.#phase !== "ended") {
         const error = this.#terminating
           ? new ThreadTerminatedError(`thread ${this.#name} was terminated`)
@@ -268,6 +270,7 @@ export class Thread<R = unknown> {
       thread: { name: this.#name, ident: this.#ident, daemon: this.#daemon },
       cancelFlag: this.#cancelFlag,
       identCounter: runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined,
+      liveness: sharedLiveness(runtime.capabilities.sharedMemory),
       once: true,
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
     }

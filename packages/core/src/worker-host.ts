@@ -1,13 +1,13 @@
-import { serializeThrown } from "./error-transport.js"
+import { deserializeThrown, serializeThrown } from "./error-transport.js"
 import { RuntimeError, ThreadTargetError } from "./errors.js"
 import { compileInline, explainMissingIdentifier } from "./inline-target.js"
 import type { CancelMessage, DoneMessage, RunMessage, ToWorker } from "./protocol.js"
+import { adoptLiveness } from "./liveness.js"
 import { resolveRegistered } from "./registry.js"
 import { setRuntime, type Endpoint, type Runtime } from "./runtime.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { collectState } from "./thread-state.js"
 import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, Thread } from "./thread.js"
-import { deserializeThrown } from "./error-transport.js"
 
 // The worker side of the protocol. An adapter's worker entry is one line: serveWorker(runtime).
 // Jobs run one at a time, in arrival order; a thread's worker gets one job, a pool's many.
@@ -59,6 +59,7 @@ async function drain(parent: Endpoint, runtime: Runtime): Promise<void> {
 
 async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> {
   adoptIdentCounter(job.identCounter)
+  adoptLiveness(job.liveness)
   const importer = runtime.importModule ?? ((url: string) => import(/* @vite-ignore */ url))
   const { target } = job
   let thread: Thread | undefined
