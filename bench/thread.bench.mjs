@@ -1,0 +1,73 @@
+// Thread start-to-first-run and a whole Thread round trip, against a raw `new Worker` +
+// `postMessage` measured in the same run. Prints ratios; asserts nothing.
+import { Worker } from "node:worker_threads"
+import { Thread } from "@weft/node"
+import { echo, raiseFlag } from "./thread-tasks.mjs"
+import { median, printTable, us } from "./report.mjs"
+
+const rawEntry = new URL("./raw-thread-worker.mjs", import.meta.url)
+const rounds = Number(process.env.ROUNDS ?? 40)
+
+function rawStartToRun() {
+  const flags = new Int32Array(new SharedArrayBuffer(4))
+  const t0 = performance.now()
+  const worker = new Worker(rawEntry, { workerData: { flags } })
+  Atomics.wait(flags, 0, 0)
+  const elapsed = performance.now() - t0
+  return worker.terminate().then(() => elapsed)
+}
+
+async function weftStartToRun() {
+  const flags = new Int32Array(new SharedArrayBuffer(4))
+  const t0 = performance.now()
+  const thread = new Thread({ target: raiseFlag, args: [flags] })
+  thread.start()
+  Atomics.wait(flags, 0, 0)
+  const elapsed = performance.now() - t0
+  await thread.join()
+  return elapsed
+}
+
+function rawRoundTrip() {
+  const t0 = performance.now()
+  const worker = new Worker(rawEntry)
+  return new Promise((resolve) => {
+    worker.once("message", () => {
+      const elapsed = performance.now() - t0
+      worker.terminate().then(() => resolve(elapsed))
+    })
+    worker.postMessage({ value: 42 })
+  })
+}
+
+async function weftRoundTrip() {
+  const t0 = performance.now()
+  const thread = new Thread({ target: echo, args: [{ value: 42 }] })
+  thread.start()
+  await thread.join()
+  return performance.now() - t0
+}
+
+async function sample(fn) {
+  const out = []
+  for (let i = 0; i < rounds; i++) out.push(await fn())
+  return out
+}
+
+// Warm up both paths (module caches, JIT), then interleave measurements.
+await sample(rawRoundTrip)
+await sample(weftRoundTrip)
+const raw = { start: [], trip: [] }
+const weft = { start: [], trip: [] }
+for (let i = 0; i < rounds; i++) {
+  raw.start.push(await rawStartToRun())
+  weft.start.push(await weftStartToRun())
+  raw.trip.push(await rawRoundTrip())
+  weft.trip.push(await weftRoundTrip())
+}
+
+const format = (ms) => us(ms)
+printTable(`Thread vs raw worker_threads (median of ${rounds}, Node ${process.version})`, [
+  { name: "start → first run", weft: median(weft.start), baseline: median(raw.start), format, target: "≤ 1.1×" },
+  { name: "round trip (start → join)", weft: median(weft.trip), baseline: median(raw.trip), format, target: "≤ 1.1×" },
+])

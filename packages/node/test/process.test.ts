@@ -1,0 +1,69 @@
+// Node-only behaviour that needs a whole process: exit with daemon threads, no leaked workers,
+// the default excepthook's output, and Node's per-thread options.
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { Thread, ThreadExitError } from "@weft/node"
+import { describe, expect, test } from "vitest"
+
+function runFixture(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("exit", (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe("process lifetime", () => {
+  test("a process whose remaining threads are all daemons exits", async () => {
+    const { code, stdout } = await runFixture("daemon-spins.mjs")
+    expect(stdout).toContain("started spinner alive=true")
+    expect(code).toBe(0)
+  })
+
+  test("a non-daemon thread keeps the process alive until it ends", async () => {
+    const { code, stdout } = await runFixture("non-daemon-outlives-main.mjs")
+    expect(stdout.indexOf("main finished")).toBeGreaterThanOrEqual(0)
+    expect(stdout.indexOf("thread finished")).toBeGreaterThan(stdout.indexOf("main finished"))
+    expect(code).toBe(0)
+  })
+
+  test("a thread's worker does not outlive the thread, even with a timer left running", async () => {
+    const { code, stdout } = await runFixture("leftover-timer.mjs")
+    expect(stdout).toContain("returned")
+    expect(code).toBe(0)
+  })
+
+  test("the default excepthook prints `Exception in thread NAME:` and the stack", async () => {
+    const { code, stderr } = await runFixture("unjoined-failure.mjs")
+    expect(stderr).toContain("Exception in thread orphan:")
+    expect(stderr).toContain("TypeError: nobody is listening")
+    expect(code).toBe(0)
+  })
+})
+
+describe("Node thread options", () => {
+  test("resourceLimits: a thread that runs out of memory rejects with ThreadExitError", async () => {
+    const t = new Thread({
+      target: () => {
+        const hoard: number[][] = []
+        for (;;) hoard.push(new Array(100_000).fill(1))
+      },
+      node: { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } },
+    })
+    t.start()
+    const error = await t.join().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ThreadExitError)
+    expect((error as ThreadExitError).message).toMatch(/memory/i)
+  })
+
+  test("env: the thread sees the environment it was given", async () => {
+    const t = new Thread({ target: () => process.env.WEFT_GREETING, node: { env: { WEFT_GREETING: "hello" } } })
+    t.start()
+    expect(await t.join()).toBe("hello")
+  })
+})
