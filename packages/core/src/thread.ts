@@ -5,6 +5,7 @@ import type { DoneMessage, FromWorker, RunMessage } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadDied } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
+import { acquireWorker } from "./spare-worker.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { captureState, writeBackState } from "./thread-state.js"
 
@@ -236,7 +237,8 @@ export class Thread<R = unknown> {
     const runtime = getRuntime()
     let handle: WorkerHandle
     try {
-      handle = runtime.spawn({ name: this.#name, daemon: this.#daemon, options: (this.#options as Record<string, unknown>)[runtime.name] as Record<string, unknown> | undefined })
+      const options = (this.#options as Record<string, unknown>)[runtime.name] as Record<string, unknown> | undefined
+      handle = acquireWorker(runtime, { name: this.#name, daemon: this.#daemon, options })
     } catch (error) {
       this.#phase = "new"
       throw error

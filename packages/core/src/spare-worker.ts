@@ -1,0 +1,65 @@
+import type { Runtime, SpawnOptions, WorkerHandle } from "./runtime.js"
+
+// Starting a worker (loading the runtime, then core) is most of a Thread's start-up cost. Like
+// a thread cache, weft keeps one spare worker booted in the background once threads are in use:
+// start() takes it and a new spare boots while the thread runs. The spare is unref'd (it never
+// keeps a process alive) and retires after a while unused. Threads with per-runtime options
+// (resource limits, env, permissions) always get a fresh worker.
+
+const RETIRE_AFTER_MS = 10_000
+
+interface Spare {
+  readonly runtime: Runtime
+  readonly handle: WorkerHandle
+  retire: ReturnType<typeof setTimeout> | undefined
+}
+
+let spare: Spare | undefined
+let booting = false
+
+export function acquireWorker(runtime: Runtime, options: SpawnOptions): WorkerHandle {
+  if (options.options !== undefined) return runtime.spawn(options)
+  let handle: WorkerHandle
+  const ready = spare
+  if (ready !== undefined && ready.runtime === runtime) {
+    spare = undefined
+    clearTimeout(ready.retire)
+    handle = ready.handle
+    if (!options.daemon) handle.ref()
+  } else {
+    handle = runtime.spawn(options)
+  }
+  bootSpare(runtime)
+  return handle
+}
+
+function bootSpare(runtime: Runtime): void {
+  if (spare !== undefined || booting) return
+  booting = true
+  // Boot after the caller's start() has returned, so the spare never delays the thread at hand.
+  const timer = setTimeout(() => {
+    booting = false
+    if (spare !== undefined) return
+    let handle: WorkerHandle
+    try {
+      handle = runtime.spawn({ daemon: true })
+    } catch {
+      return
+    }
+    const entry: Spare = { runtime, handle, retire: undefined }
+    entry.retire = setTimeout(() => {
+      if (spare === entry) spare = undefined
+      void handle.terminate()
+    }, RETIRE_AFTER_MS)
+    unrefTimer(entry.retire)
+    handle.exited.then(() => {
+      if (spare === entry) spare = undefined
+    })
+    spare = entry
+  }, 0)
+  unrefTimer(timer)
+}
+
+function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  if (typeof timer === "object" && timer !== null && typeof timer.unref === "function") timer.unref()
+}
