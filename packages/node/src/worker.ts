@@ -1,5 +1,6 @@
-// The worker entry every weft thread on Node starts with.
+// The worker entry every weft thread on Node starts with. It loads the package entry, which
+// task modules import anyway, so a worker evaluates each file once.
 import { serveWorker } from "@weft/core"
-import { nodeRuntime } from "./runtime.js"
+import { nodeRuntime } from "./index.js"
 
 serveWorker(nodeRuntime)
