@@ -1,7 +1,7 @@
 import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
 import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
-import type { DoneMessage, FromWorker, RunMessage } from "./protocol.js"
+import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadDied } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
@@ -314,14 +314,8 @@ export class Thread<R = unknown> {
     if (!outcome.ok && outcome.report && !this.#joined) excepthook({ error: outcome.error, thread: this })
   }
 
-  /** Inside a worker: builds the running copy of a thread (no user constructor runs). */
-  static [REBUILD](
-    Class: Function | undefined,
-    fields: Record<string, unknown> | undefined,
-    info: { name: string; ident: number; daemon: boolean },
-    cancelFlag: Int32Array | undefined,
-    jobId: number,
-  ): Thread {
+  /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
+  static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
     const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
     if (fields !== undefined) Object.assign(copy, fields)
     copy.#name = info.name
@@ -331,27 +325,14 @@ export class Thread<R = unknown> {
     copy.#jobId = jobId
     return copy
   }
-
-  /** The main thread's stand-in (`mainThread()`). */
-  static [Symbol.for("weft.main")](ident: number): Thread {
-    const stand = Thread[REBUILD](Thread, undefined, { name: "MainThread", ident, daemon: false }, undefined, 0)
-    return stand
-  }
 }
 
 export type { Outcome as ThreadOutcome, LaunchRequest }
 
 /** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
-export function enterThread(
-  Class: Function | undefined,
-  fields: Record<string, unknown> | undefined,
-  info: { name: string; ident: number; daemon: boolean },
-  cancelFlag: Int32Array | undefined,
-  jobId: number,
-): Thread {
-  const thread = (Thread as unknown as Record<symbol, typeof enterThread>)[REBUILD](Class, fields, info, cancelFlag, jobId)
-  current = thread
-  return thread
+export function enterThread(Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
+  current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
+  return current
 }
 
 /** Inside a worker: installs the ident counter the parent shares, so nested threads stay unique. */
@@ -384,7 +365,7 @@ export function mainThread(): Thread {
     } catch {
       ident = 0
     }
-    main = (Thread as unknown as Record<symbol, (ident: number) => Thread>)[Symbol.for("weft.main")](ident)
+    main = Thread[REBUILD](Thread, undefined, { name: "MainThread", ident, daemon: false }, undefined, 0)
   }
   return main
 }
