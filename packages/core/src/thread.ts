@@ -244,6 +244,8 @@ export class Thread<R = unknown> {
       throw error
     }
     this.#handle = handle
+    // The shared counter must exist before the first ident is drawn, or a nested thread's ident repeats its parent's.
+    const sharedCounter = runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined
     this.#ident = handle.threadId ?? allocateIdent()
     if (runtime.capabilities.sharedMemory) this.#cancelFlag = new Int32Array(new SharedArrayBuffer(4))
     alive.add(this)
@@ -271,7 +273,7 @@ export class Thread<R = unknown> {
       ...request,
       thread: { name: this.#name, ident: this.#ident, daemon: this.#daemon },
       cancelFlag: this.#cancelFlag,
-      identCounter: runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined,
+      identCounter: sharedCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
       once: true,
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,

@@ -1,0 +1,149 @@
+import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
+import type { DenoThreadOptions } from "./options.js"
+
+// Built as dist/*.js; published to JSR as dist too. Run from source (tests of the adapter
+// itself), the sibling is worker.ts.
+const workerEntry = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url)
+
+/** Deno workers have no exit event: a worker announces its own end with this envelope. */
+const EXIT = "weft:deno-exit"
+type ExitNotice = { readonly [EXIT]: number | null }
+
+function isExitNotice(data: unknown): data is ExitNotice {
+  return typeof data === "object" && data !== null && EXIT in data
+}
+
+// Deno's Worker has no public ref()/unref(); its node:worker_threads layer refs a web Worker
+// through an unnamed symbol method on Worker.prototype. Found by shape: on a Deno without it,
+// ref()/unref() do nothing and a daemon thread keeps the process alive until it ends.
+const refSymbol: symbol | undefined =
+  typeof Worker === "function"
+    ? Object.getOwnPropertySymbols(Worker.prototype).find((s) => s.description === undefined && typeof (Worker.prototype as never)[s] === "function")
+    : undefined
+
+class DenoWorkerHandle implements WorkerHandle {
+  readonly exited: Promise<WorkerExit>
+  readonly #worker: Worker
+  readonly #listeners = new Set<MessageListener>()
+  #settle!: (exit: WorkerExit) => void
+  #ended = false
+  #refed = true
+
+  constructor(worker: Worker, daemon: boolean) {
+    this.#worker = worker
+    this.exited = new Promise((resolve) => (this.#settle = resolve))
+    worker.onmessage = (event: MessageEvent) => {
+      if (isExitNotice(event.data)) return this.#end({ code: event.data[EXIT] })
+      for (const listener of this.#listeners) listener(event.data)
+    }
+    // An uncaught error ends a Deno worker; preventDefault keeps it from ending the parent too.
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault()
+      this.#end({ code: null, error: event.error ?? new Error(event.message) })
+    }
+    if (daemon) this.unref()
+  }
+  #end(exit: WorkerExit): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.#worker.terminate()
+    this.#settle(exit)
+  }
+  post(message: unknown, transfer?: readonly object[]): void {
+    this.#worker.postMessage(message, (transfer ?? []) as Transferable[])
+  }
+  listen(onMessage: MessageListener): () => void {
+    this.#listeners.add(onMessage)
+    return () => this.#listeners.delete(onMessage)
+  }
+  close(): void {
+    void this.terminate()
+  }
+  async terminate(): Promise<void> {
+    this.#end({ code: null })
+    await this.exited
+  }
+  ref(): void {
+    this.#setRef(true)
+  }
+  unref(): void {
+    this.#setRef(false)
+  }
+  #setRef(refed: boolean): void {
+    if (refSymbol === undefined || this.#refed === refed || this.#ended) return
+    this.#refed = refed
+    ;(this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[refSymbol]!(refed)
+  }
+}
+
+interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void
+  addEventListener(type: "message" | "unload", listener: (event: MessageEvent) => void): void
+  close(): void
+}
+
+function inWorker(): boolean {
+  return typeof WorkerGlobalScope === "function" && globalThis instanceof WorkerGlobalScope
+}
+
+let parentEndpoint: Endpoint | undefined
+
+/** Inside a worker: the link to the parent, and the hooks that tell it when this worker ends. */
+function workerEndpoint(): Endpoint {
+  const scope = globalThis as unknown as WorkerScope
+  const listeners = new Set<MessageListener>()
+  scope.addEventListener("message", (event) => {
+    for (const listener of listeners) listener(event.data)
+  })
+  // Deno.exit(n) in a worker ends only the worker, after dispatching `unload` with Deno.exitCode
+  // set; close() ends it silently, so it is wrapped. Messages posted first arrive first.
+  scope.addEventListener("unload", () => scope.postMessage({ [EXIT]: Deno.exitCode } satisfies ExitNotice))
+  const close = scope.close.bind(scope)
+  scope.close = () => {
+    scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
+    close()
+  }
+  return {
+    post: (message, transfer) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
+    listen(onMessage) {
+      listeners.add(onMessage)
+      return () => listeners.delete(onMessage)
+    },
+    close: () => scope.close(),
+  }
+}
+
+export const denoRuntime: Runtime = {
+  name: "deno",
+  // Deno allows Atomics.wait on its main thread as well as in workers.
+  capabilities: { sharedMemory: true, blockingWait: true, asyncWait: typeof (Atomics as { waitAsync?: unknown }).waitAsync === "function" },
+  spawn({ name, daemon = false, options }: SpawnOptions): WorkerHandle {
+    const permissions = (options as DenoThreadOptions | undefined)?.permissions
+    // Without `deno.permissions` the worker inherits the parent's and needs no unstable flag.
+    const worker = new Worker(workerEntry, { type: "module", name, ...(permissions === undefined ? {} : { deno: { permissions } }) })
+    return new DenoWorkerHandle(worker, daemon)
+  },
+  parent(): Endpoint | undefined {
+    if (!inWorker()) return undefined
+    parentEndpoint ??= workerEndpoint()
+    return parentEndpoint
+  },
+  availableParallelism: () => navigator.hardwareConcurrency,
+  async importModule(url: string): Promise<unknown> {
+    try {
+      return await import(url)
+    } catch (error) {
+      // A computed import() runs under the thread's own permissions (the worker entry's static
+      // graph is loaded under the parent's), so a narrowed thread may not read its task module.
+      // Deno reports it as a TypeError carrying the permission message; it is rethrown as NotCapable.
+      if (!(error instanceof Error) || !/^Requires \w+ access/.test(error.message)) throw error
+      const hint = `${error.message}. A thread started with deno.permissions loads its task modules under those permissions: grant read access to ${url} (permissions.read) or pass a self-contained inline function`
+      throw new Deno.errors.NotCapable(hint, { cause: error })
+    }
+  },
+  keepAlive(): () => void {
+    // A pending Atomics.waitAsync does not keep Deno's event loop alive; an interval does.
+    const timer = setInterval(() => {}, 1 << 30)
+    return () => clearInterval(timer)
+  },
+}
