@@ -15,3 +15,10 @@ declare namespace Deno {
   function readTextFileSync(path: string | URL): string
   const env: { get(name: string): string | undefined }
 }
+declare namespace Deno {
+  function execPath(): string
+  class Command {
+    constructor(command: string, options: { args: string[]; stdout?: "piped"; stderr?: "piped"; signal?: AbortSignal })
+    output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }>
+  }
+}
