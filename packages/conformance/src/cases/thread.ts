@@ -357,7 +357,7 @@ export const threadCases = group("Thread", [
       t.start()
       await waitForValue(flags, 0, 1)
       t.cancel("enough")
-      equal(await t.join(), "stopped after some spins")
+      equal(await t.join(), "stopped while polling")
       ok(t.signal.aborted, "the caller's view of the signal is aborted too")
     },
   },

@@ -86,13 +86,16 @@ export const exitWith = threadable(import.meta.url, function exitWith(code: numb
   else g.close?.()
 })
 
-/** Signals `flags[0] = 1`, then spins until cancelled (through the synchronous flag), and reports how it stopped. */
+/** Spins until cancelled (through the synchronous flag); signals `flags[0] = 1` from inside the loop so the caller knows it is polling. */
 export const spinUntilCancelled = threadable(import.meta.url, function spinUntilCancelled(flags: Int32Array): string {
-  Atomics.store(flags, 0, 1)
-  Atomics.notify(flags, 0)
   let spins = 0
-  while (!currentThread().cancelled) spins++
-  return `stopped after ${spins > 0 ? "some" : "no"} spins`
+  while (!currentThread().cancelled) {
+    if (++spins === 1000) {
+      Atomics.store(flags, 0, 1)
+      Atomics.notify(flags, 0)
+    }
+  }
+  return spins >= 1000 ? "stopped while polling" : "stopped before polling"
 })
 
 /** Signals `flags[0] = 1`, then spins forever: only terminate() stops it. */
