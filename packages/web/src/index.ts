@@ -1,0 +1,8 @@
+import { setRuntime } from "@weft/core"
+import { webRuntime } from "./runtime.js"
+
+setRuntime(webRuntime)
+
+export * from "@weft/core"
+export { webRuntime, configureWeb } from "./runtime.js"
+export type { CreateWorker, CreateWorkerContext, WebConfig, WebThreadOptions } from "./options.js"

@@ -1,0 +1,56 @@
+import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core"
+import type { WebConfig, WebThreadOptions } from "./options.js"
+import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"
+import { inDedicatedWorker, workerEndpoint } from "./worker-scope.js"
+
+let config: WebConfig = {}
+
+/** Sets adapter-wide options; call it once at start-up, before the first thread starts. */
+export function configureWeb(options: WebConfig): void {
+  if (options.createWorker !== undefined && typeof options.createWorker !== "function") {
+    throw new TypeError("configureWeb({ createWorker }) takes a function returning a module Worker")
+  }
+  config = { ...config, ...options }
+}
+
+function defaultWorker(): Worker {
+  // Written as one literal so bundlers (Vite, webpack, Parcel, esbuild plugins) see the entry
+  // and emit it.
+  return new Worker(new URL("./worker.js", import.meta.url), { type: "module" })
+}
+
+const loadFailure = (custom: boolean) => () =>
+  custom
+    ? "the worker from createWorker() failed to load: check its URL, that the bundler emitted it, and that the page's Content-Security-Policy (worker-src) allows it"
+    : `weft's worker entry (${new URL("./worker.js", import.meta.url).href}) failed to load: check that your bundler emitted it and that the Content-Security-Policy (worker-src) allows it, or pass configureWeb({ createWorker })`
+
+const hasWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync === "function"
+const isolated = typeof SharedArrayBuffer === "function" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
+
+let parentEndpoint: Endpoint | undefined
+
+export const webRuntime: Runtime = {
+  name: "web",
+  capabilities: {
+    // SharedArrayBuffer can be posted to a worker only on a cross-origin-isolated page (COOP/COEP).
+    sharedMemory: isolated,
+    // Atomics.wait throws on a page's main thread; dedicated workers may block.
+    blockingWait: inDedicatedWorker(),
+    asyncWait: hasWaitAsync,
+  },
+  spawn({ name, options }: SpawnOptions): WorkerHandle {
+    const createWorker = (options as WebThreadOptions | undefined)?.createWorker ?? config.createWorker
+    const worker = createWorker === undefined ? defaultWorker() : createWorker({ name })
+    if (typeof Worker === "function" && !(worker instanceof Worker)) {
+      throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
+    }
+    terminateOnPageHide()
+    return new WebWorkerHandle(worker, loadFailure(createWorker !== undefined))
+  },
+  parent(): Endpoint | undefined {
+    if (!inDedicatedWorker()) return undefined
+    parentEndpoint ??= workerEndpoint()
+    return parentEndpoint
+  },
+  availableParallelism: () => (typeof navigator === "object" && navigator.hardwareConcurrency) || 4,
+}

@@ -1,0 +1,46 @@
+import type { Endpoint, MessageListener } from "@weft/core"
+
+// The worker side of the link: the dedicated worker's global scope as an Endpoint. A browser
+// worker has no exit event, so a worker that ends itself announces it with an envelope.
+
+export const EXIT = "weft:web-exit"
+export type ExitNotice = { readonly [EXIT]: null }
+
+export function isExitNotice(data: unknown): data is ExitNotice {
+  return typeof data === "object" && data !== null && EXIT in data
+}
+
+interface DedicatedScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void
+  addEventListener(type: "message", listener: (event: MessageEvent) => void): void
+  close(): void
+}
+
+/** True inside a dedicated worker, false on a page (and in shared or service workers). */
+export function inDedicatedWorker(): boolean {
+  const Scope = (globalThis as { DedicatedWorkerGlobalScope?: abstract new () => object }).DedicatedWorkerGlobalScope
+  return typeof Scope === "function" && globalThis instanceof Scope
+}
+
+export function workerEndpoint(): Endpoint {
+  const scope = globalThis as unknown as DedicatedScope
+  const listeners = new Set<MessageListener>()
+  scope.addEventListener("message", (event) => {
+    for (const listener of listeners) listener(event.data)
+  })
+  // self.close() ends a worker silently; wrapped so the parent learns the thread is gone.
+  // Messages posted before it arrive first.
+  const close = scope.close.bind(scope)
+  scope.close = () => {
+    scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
+    close()
+  }
+  return {
+    post: (message, transfer) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
+    listen(onMessage) {
+      listeners.add(onMessage)
+      return () => listeners.delete(onMessage)
+    },
+    close: () => scope.close(),
+  }
+}
