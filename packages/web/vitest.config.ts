@@ -27,7 +27,7 @@ function browserProject(name: string, isolated: boolean, groupOrder: number): Te
     server: { headers: isolated ? isolationHeaders : {} },
     test: {
       name,
-      include: ["test/conformance.test.ts", `test/${name}.test.ts`],
+      include: ["test/conformance.test.ts", "test/adapter.test.ts", `test/${name}.test.ts`],
       provide: { isolated },
       sequence: { groupOrder },
       browser: {

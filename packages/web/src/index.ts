@@ -4,5 +4,6 @@ import { webRuntime } from "./runtime.js"
 setRuntime(webRuntime)
 
 export * from "@weft/core"
-export { webRuntime, configureWeb } from "./runtime.js"
+export { webRuntime } from "./runtime.js"
+export { configureWeb } from "./config.js"
 export type { CreateWorker, CreateWorkerContext, WebConfig, WebThreadOptions } from "./options.js"

@@ -1,17 +1,8 @@
 import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core"
-import type { WebConfig, WebThreadOptions } from "./options.js"
-import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"
+import { currentConfig } from "./config.js"
+import type { WebThreadOptions } from "./options.js"
+import { terminateOnPageHide, WebWorkerHandle, type StartedWorker } from "./worker-handle.js"
 import { inDedicatedWorker, workerEndpoint } from "./worker-scope.js"
-
-let config: WebConfig = {}
-
-/** Sets adapter-wide options; call it once at start-up, before the first thread starts. */
-export function configureWeb(options: WebConfig): void {
-  if (options.createWorker !== undefined && typeof options.createWorker !== "function") {
-    throw new TypeError("configureWeb({ createWorker }) takes a function returning a module Worker")
-  }
-  config = { ...config, ...options }
-}
 
 function defaultWorker(): Worker {
   // Written as one literal so bundlers (Vite, webpack, Parcel, esbuild plugins) see the entry
@@ -39,13 +30,17 @@ export const webRuntime: Runtime = {
     asyncWait: hasWaitAsync,
   },
   spawn({ name, options }: SpawnOptions): WorkerHandle {
-    const createWorker = (options as WebThreadOptions | undefined)?.createWorker ?? config.createWorker
-    const worker = createWorker === undefined ? defaultWorker() : createWorker({ name })
-    if (typeof Worker === "function" && !(worker instanceof Worker)) {
-      throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
+    const own = (options as WebThreadOptions | undefined)?.createWorker
+    const start = (): StartedWorker => {
+      const createWorker = own ?? currentConfig().createWorker
+      const worker = createWorker === undefined ? defaultWorker() : createWorker({ name })
+      if (typeof Worker === "function" && !(worker instanceof Worker)) {
+        throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
+      }
+      return { worker, describeLoadFailure: loadFailure(createWorker !== undefined) }
     }
     terminateOnPageHide()
-    return new WebWorkerHandle(worker, loadFailure(createWorker !== undefined))
+    return new WebWorkerHandle(start, own === undefined)
   },
   parent(): Endpoint | undefined {
     if (!inDedicatedWorker()) return undefined

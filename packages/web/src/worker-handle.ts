@@ -1,4 +1,5 @@
 import type { MessageListener, WorkerExit, WorkerHandle } from "@weft/core"
+import { configGeneration } from "./config.js"
 import { isExitNotice } from "./worker-scope.js"
 
 // The page's (or a parent worker's) handle on a browser Worker. Browsers report no exit: a
@@ -6,20 +7,35 @@ import { isExitNotice } from "./worker-scope.js"
 // fatal, as Node does. A message that cannot be deserialized ends it too, so a result lost on
 // the way never leaves join() pending.
 
+export interface StartedWorker {
+  readonly worker: Worker
+  /** The message for a worker whose script never loaded. */
+  readonly describeLoadFailure: () => string
+}
+
 /** Every live worker of this page, terminated when the page goes away. */
 const live = new Set<WebWorkerHandle>()
 
 export class WebWorkerHandle implements WorkerHandle {
   readonly exited: Promise<WorkerExit>
-  readonly #worker: Worker
+  readonly #start: () => StartedWorker
   readonly #listeners = new Set<MessageListener>()
+  #worker!: Worker
   #settle!: (exit: WorkerExit) => void
   #ended = false
+  #used = false
+  /** The configureWeb() generation the worker was started under, when it follows the adapter's config. */
+  readonly #generation: number | undefined
 
-  constructor(worker: Worker, describeLoadFailure: () => string) {
-    this.#worker = worker
+  constructor(start: () => StartedWorker, followsConfig: boolean) {
+    this.#start = start
+    this.#generation = followsConfig ? configGeneration() : undefined
     this.exited = new Promise((resolve) => (this.#settle = resolve))
+    this.#attach(start())
     live.add(this)
+  }
+  #attach({ worker, describeLoadFailure }: StartedWorker): void {
+    this.#worker = worker
     worker.onmessage = (event: MessageEvent) => {
       if (isExitNotice(event.data)) return this.#end({ code: null })
       for (const listener of this.#listeners) listener(event.data)
@@ -41,6 +57,18 @@ export class WebWorkerHandle implements WorkerHandle {
     this.#settle(exit)
   }
   post(message: unknown, transfer?: readonly object[]): void {
+    if (!this.#used) {
+      this.#used = true
+      // A spare booted before configureWeb() runs the old entry: start the configured one instead.
+      if (this.#generation !== undefined && this.#generation !== configGeneration() && !this.#ended) {
+        this.#worker.terminate()
+        try {
+          this.#attach(this.#start())
+        } catch (error) {
+          return this.#end({ code: null, error })
+        }
+      }
+    }
     this.#worker.postMessage(message, (transfer ?? []) as Transferable[])
   }
   listen(onMessage: MessageListener): () => void {

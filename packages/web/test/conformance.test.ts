@@ -10,7 +10,7 @@ const environment: Environment = { ...webRuntime.capabilities, processExit: fals
 test("the page's isolation is what this project expects, and the capabilities report it", () => {
   const isolated = inject("isolated")
   expect(crossOriginIsolated).toBe(isolated)
-  expect(webRuntime.capabilities).toEqual({ sharedMemory: isolated, blockingWait: false, asyncWait: typeof Atomics.waitAsync === "function" })
+  expect(webRuntime.capabilities).toEqual({ sharedMemory: isolated, blockingWait: false, asyncWait: true })
 })
 
 for (const group of groups) {

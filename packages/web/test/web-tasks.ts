@@ -1,0 +1,24 @@
+// Targets for the adapter's own browser tests. Imported again in every worker that runs one.
+import { currentThread, threadable, webRuntime } from "@weft/web"
+
+declare global {
+  // Set by custom-worker.ts, so a test can tell which worker entry ran its thread.
+  var weftEntry: string | undefined
+}
+
+export const entryName = threadable(import.meta.url, function entryName(): { entry: string; name: string; workerName: string; ident: number | null } {
+  const me = currentThread()
+  return { entry: globalThis.weftEntry ?? "default", name: me.name, workerName: (globalThis as { name?: string }).name ?? "", ident: me.ident }
+})
+
+export const capabilitiesInside = threadable(import.meta.url, function capabilitiesInside() {
+  return { ...webRuntime.capabilities, isolated: crossOriginIsolated }
+})
+
+/** Throws from a timer, outside any job: the worker's uncaught error ends the thread. */
+export const throwLater = threadable(import.meta.url, function throwLater(): Promise<never> {
+  setTimeout(() => {
+    throw new Error("boom from a timer")
+  })
+  return new Promise(() => {})
+})
