@@ -1,25 +1,9 @@
 import { playwright } from "@vitest/browser-playwright"
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config"
+import { chromiumArgs, executablePath, isolationHeaders } from "./test/chromium.mjs"
 
 // Three runs of real Chromium: the shared suite on a cross-origin-isolated page, the same suite
 // on a page without COOP/COEP (no SharedArrayBuffer), and a production build of a fixture app.
-
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
-export const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
-export const isolationHeaders = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-}
 
 function browserProject(name: string, isolated: boolean, groupOrder: number): TestProjectInlineConfiguration {
   return {
