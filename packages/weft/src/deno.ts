@@ -1,0 +1,2 @@
+// The `deno` condition: Deno module workers, with per-thread permissions.
+export * from "@weft/deno"

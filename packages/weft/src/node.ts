@@ -1,0 +1,2 @@
+// The `node` and `bun` conditions: Bun implements node:worker_threads, so it runs the Node adapter.
+export * from "@weft/node"
