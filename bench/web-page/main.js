@@ -1,0 +1,117 @@
+// Runs in Chromium: weft against raw postMessage to a Web Worker, on the same page, same run.
+// web.bench.mjs calls runBench() and prints the ratios.
+import * as weft from "@weft/web"
+import { echo } from "./tasks.js"
+
+const { configureWeb, Thread } = weft
+configureWeb({ createWorker: () => new Worker(new URL("./weft-worker.js", import.meta.url), { type: "module" }) })
+
+const rawWorker = () => new Worker(new URL("./raw-worker.js", import.meta.url), { type: "module" })
+const reply = (worker) => new Promise((resolve) => worker.addEventListener("message", resolve, { once: true }))
+
+async function rawThreadTrip() {
+  const t0 = performance.now()
+  const worker = rawWorker()
+  const answered = reply(worker)
+  worker.postMessage({ value: 42 })
+  await answered
+  worker.terminate()
+  return performance.now() - t0
+}
+
+async function weftThreadTrip(cold = false) {
+  const t0 = performance.now()
+  // Per-runtime options always get a fresh worker: the cold path, without the spare.
+  const thread = new Thread({ target: echo, args: [{ value: 42 }], ...(cold ? { web: {} } : {}) })
+  thread.start()
+  await thread.join()
+  return performance.now() - t0
+}
+
+/** One message at a time to a live worker: the latency floor of a pool task. */
+async function rawMessageTrip(worker) {
+  const t0 = performance.now()
+  const answered = reply(worker)
+  worker.postMessage(1)
+  await answered
+  return performance.now() - t0
+}
+
+async function poolTaskTrip(pool) {
+  const t0 = performance.now()
+  await pool.submit(echo, 1)
+  return performance.now() - t0
+}
+
+/** `tasks` tiny messages spread over `workers` live workers, all in flight at once: ms per task. */
+async function rawBurst(workers, tasks) {
+  const t0 = performance.now()
+  await Promise.all(
+    workers.map((worker, w) => {
+      const share = Math.floor(tasks / workers.length) + (w < tasks % workers.length ? 1 : 0)
+      return new Promise((resolve) => {
+        let seen = 0
+        const onMessage = () => {
+          if (++seen === share) worker.removeEventListener("message", onMessage), resolve()
+        }
+        worker.addEventListener("message", onMessage)
+        for (let i = 0; i < share; i++) worker.postMessage(i)
+      })
+    }),
+  )
+  return (performance.now() - t0) / tasks
+}
+
+async function poolBurst(pool, tasks) {
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: tasks }, (_, i) => pool.submit(echo, i)))
+  return (performance.now() - t0) / tasks
+}
+
+async function samples(rounds, fn) {
+  const out = []
+  for (let i = 0; i < rounds; i++) out.push(await fn())
+  return out
+}
+
+globalThis.runBench = async ({ rounds, tasks, workers }) => {
+  const result = { isolated: crossOriginIsolated, hasPool: typeof weft.ThreadPool === "function", raw: {}, weft: {} }
+  // Warm-up (module caches, JIT), then interleaved measurement.
+  await samples(5, rawThreadTrip)
+  await samples(5, weftThreadTrip)
+  result.raw.thread = []
+  result.weft.thread = []
+  result.weft.cold = []
+  for (let i = 0; i < rounds; i++) {
+    result.raw.thread.push(await rawThreadTrip())
+    result.weft.thread.push(await weftThreadTrip())
+    result.weft.cold.push(await weftThreadTrip(true))
+  }
+  if (!result.hasPool) return result
+
+  const raws = Array.from({ length: workers }, rawWorker)
+  const pool = new weft.ThreadPool({ maxWorkers: workers })
+  try {
+    await samples(50, () => rawMessageTrip(raws[0]))
+    await samples(50, () => poolTaskTrip(pool))
+    result.raw.message = []
+    result.weft.task = []
+    for (let i = 0; i < rounds * 5; i++) {
+      result.raw.message.push(await rawMessageTrip(raws[0]))
+      result.weft.task.push(await poolTaskTrip(pool))
+    }
+    await rawBurst(raws, tasks)
+    await poolBurst(pool, tasks)
+    result.raw.burst = []
+    result.weft.burst = []
+    for (let i = 0; i < 5; i++) {
+      result.raw.burst.push(await rawBurst(raws, tasks))
+      result.weft.burst.push(await poolBurst(pool, tasks))
+    }
+  } finally {
+    for (const worker of raws) worker.terminate()
+    await pool.shutdown({ wait: true })
+  }
+  return result
+}
+document.title = "ready"
