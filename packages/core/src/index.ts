@@ -31,3 +31,16 @@ export {
 export { serveWorker } from "./worker-host.js"
 export { isMainThread } from "./is-main-thread.js"
 export { registerShareable, markSharedInUse, toShared, type Shareable, type SharedRecord } from "./shareable.js"
+export { Future, type ResultOptions, type DoneCallback } from "./pool/future.js"
+export {
+  ThreadPool,
+  type ThreadPoolOptions,
+  type RunOptions,
+  type MethodRunOptions,
+  type ShutdownOptions,
+  type PoolStats,
+} from "./pool/thread-pool.js"
+export type { MapOptions } from "./pool/map.js"
+export type { Percentiles } from "./pool/pool-stats.js"
+export { asCompleted, type AsCompletedOptions } from "./pool/as-completed.js"
+export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait.js"

@@ -186,7 +186,7 @@ export class Thread<R = unknown> {
 
   /** True from the moment `start()` returns until the thread has ended. */
   isAlive(): boolean {
-    return this.#phase === "running" || (this.#remote && this === current)
+    return this.#phase === "running" || (this.#remote && this === currentThread())
   }
 
   /** Aborts the signal the thread sees and sets `cancelled`. Cooperative: the code decides when to stop. */
@@ -337,26 +337,38 @@ export function enterThread(Class: Function | undefined, fields: Record<string, 
   return current
 }
 
+let makeCurrent: (() => Thread) | undefined
+
+/**
+ * Inside a pool worker: the thread object of the task at hand is built only if the task asks
+ * for `currentThread()` (most never do, and a pool runs hundreds of thousands per second).
+ * `make` calls `enterThread`; `undefined` leaves the task.
+ */
+export function enterLazyThread(make: (() => Thread) | undefined): void {
+  current = undefined
+  makeCurrent = make
+}
+
 /** Inside a worker: installs the ident counter the parent shares, so nested threads stay unique. */
 export function adoptIdentCounter(counter: Int32Array | undefined): void {
   if (counter !== undefined) identCounter = counter
 }
 
-function sharedIdentCounter(sharedMemory: boolean): Int32Array | undefined {
+export function sharedIdentCounter(sharedMemory: boolean): Int32Array | undefined {
   if (identCounter === undefined && sharedMemory) identCounter = new Int32Array(new SharedArrayBuffer(4))
   return identCounter
 }
 
-function allocateIdent(): number {
+export function allocateIdent(): number {
   if (identCounter !== undefined) return Atomics.add(identCounter, 0, 1) + 1
   // No shared memory: unique within this thread, offset by this thread's own ident.
-  const base = current?.ident ?? 0
+  const base = currentThread().ident ?? 0
   return base * 1_000_000 + ++localIdent
 }
 
 /** The thread the caller runs in; on the main thread, `mainThread()`. */
 export function currentThread(): Thread {
-  return current ?? mainThread()
+  return current ?? (makeCurrent !== undefined ? makeCurrent() : mainThread())
 }
 
 export function mainThread(): Thread {

@@ -7,6 +7,8 @@ import { resolveRegistered } from "./registry.js"
 import { setRuntime, type Endpoint, type Runtime } from "./runtime.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { collectState } from "./thread-state.js"
+import { isPoolMessage } from "./pool/pool-protocol.js"
+import { handlePoolMessage } from "./pool/task-runner.js"
 import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, Thread } from "./thread.js"
 
 // The worker side of the protocol. An adapter's worker entry is one line: serveWorker(runtime).
@@ -24,6 +26,7 @@ export function serveWorker(runtime: Runtime): void {
 }
 
 function onMessage(parent: Endpoint, runtime: Runtime, message: ToWorker): void {
+  if (isPoolMessage(message)) return handlePoolMessage(parent, runtime, message)
   if (message.t === "cancel") return cancel(message)
   queue.push(message)
   if (running === undefined) void drain(parent, runtime)

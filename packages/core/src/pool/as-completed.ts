@@ -1,0 +1,66 @@
+import { TimeoutError } from "../errors.js"
+import type { Future } from "./future.js"
+
+export interface AsCompletedOptions {
+  /** Milliseconds for the whole iteration; past it the iterator throws `TimeoutError`. */
+  readonly timeout?: number
+}
+
+/**
+ * Yields each future as it completes (finished or cancelled), like Python's `as_completed`;
+ * duplicates are yielded once. Hand-written rather than an async generator, which would await
+ * each yielded future and hand out its value instead of the future.
+ */
+export function asCompleted<T>(futures: Iterable<Future<T>>, options: AsCompletedOptions = {}): AsyncIterableIterator<Future<T>> {
+  const pending = new Set(futures)
+  const { timeout } = options
+  if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
+    throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`)
+  }
+  const deadline = timeout === undefined ? Infinity : performance.now() + timeout
+  const finished: Future<T>[] = []
+  let wake: (() => void) | undefined
+  let closed = false
+  for (const future of pending) {
+    future.listen(() => {
+      finished.push(future)
+      wake?.()
+    })
+  }
+  const iterator: AsyncIterableIterator<Future<T>> = {
+    async next(): Promise<IteratorResult<Future<T>>> {
+      for (;;) {
+        if (closed) return { done: true, value: undefined }
+        const future = finished.shift()
+        if (future !== undefined) {
+          pending.delete(future)
+          return { done: false, value: future }
+        }
+        if (pending.size === 0) return { done: true, value: undefined }
+        const left = deadline - performance.now()
+        if (left <= 0) {
+          closed = true
+          throw new TimeoutError(`${pending.size} futures unfinished after ${timeout} ms`)
+        }
+        await new Promise<void>((resolve) => {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          wake = () => {
+            wake = undefined
+            if (timer !== undefined) clearTimeout(timer)
+            resolve()
+          }
+          if (left !== Infinity) timer = setTimeout(() => wake?.(), left)
+        })
+      }
+    },
+    async return(): Promise<IteratorResult<Future<T>>> {
+      closed = true
+      wake?.()
+      return { done: true, value: undefined }
+    },
+    [Symbol.asyncIterator]() {
+      return iterator
+    },
+  }
+  return iterator
+}

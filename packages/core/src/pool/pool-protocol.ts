@@ -1,0 +1,91 @@
+import type { WireThrown } from "../error-transport.js"
+import type { TargetRef, ThreadInfo } from "../protocol.js"
+
+// The pool's messages. They are separate from a Thread's run/done because the hot path is
+// different: tasks travel in batches as flat arrays, targets are sent once per worker and then
+// named by index, and results come back in the order the tasks were sent, so nothing carries ids.
+
+/** Tasks a worker holds (sent, not yet answered) are numbered 0, 1, 2, ... on both sides: `seq`. */
+export const RING = 512
+export const RING_MASK = RING - 1
+/** Shared control words per slot (`seq & RING_MASK`): [claim, cancelled job id]. */
+export const WORDS_PER_SLOT = 2
+/** Claim word values. The worker moves QUEUED → STARTED; the pool moves QUEUED → WITHDRAWN. */
+export const QUEUED = 0
+export const STARTED = 1
+export const WITHDRAWN = 2
+
+/** Result status bits. */
+export const FAILED = 1
+export const SHARED = 2
+export const HAS_STATE = 4
+export const SKIPPED = 8
+
+/** Entries per task in `PoolTasksMessage.tasks`: target index, args, extra (undefined when none). */
+export const TASK_STRIDE = 3
+/** Entries per result in `PoolResultsMessage.results`: status, value, run time (ms). */
+export const RESULT_STRIDE = 3
+
+/** Per-task flags and data that most tasks do not need. */
+export interface TaskExtra {
+  /** `args`/`state` hold tagged primitives to rebuild. */
+  readonly shared?: boolean
+  /** Method targets: the object's own fields. */
+  readonly state?: Record<string, unknown>
+  /** `map` chunk: `args` is the list of items; the target runs once per item. */
+  readonly chunk?: boolean
+  /** Tell the pool when the task starts (its timeout counts from then). */
+  readonly announce?: boolean
+}
+
+export interface PoolInitMessage {
+  readonly t: "pool-init"
+  readonly thread: ThreadInfo
+  readonly control?: Int32Array
+  readonly identCounter?: Int32Array
+  readonly liveness?: Int32Array
+  readonly initializer?: { readonly target: TargetRef; readonly args: readonly unknown[]; readonly shared: boolean }
+}
+
+export interface PoolTasksMessage {
+  readonly t: "pool-tasks"
+  /** Targets this worker has not seen yet, in index order, starting at `refBase`. */
+  readonly refs?: readonly TargetRef[]
+  readonly refBase?: number
+  readonly tasks: readonly unknown[]
+}
+
+export interface PoolCancelMessage {
+  readonly t: "pool-cancel"
+  readonly seq: number
+  readonly reason: WireThrown
+}
+
+export type PoolToWorker = PoolInitMessage | PoolTasksMessage | PoolCancelMessage
+
+export interface PoolReadyMessage {
+  readonly t: "pool-ready"
+  readonly error?: WireThrown
+}
+
+export interface PoolStartedMessage {
+  readonly t: "pool-started"
+  readonly seq: number
+}
+
+export interface PoolResultsMessage {
+  readonly t: "pool-results"
+  readonly results: readonly unknown[]
+}
+
+export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage
+
+export function isPoolMessage(message: unknown): message is PoolToWorker {
+  const t = (message as { t?: unknown } | null)?.t
+  return typeof t === "string" && t.startsWith("pool-")
+}
+
+/** The cancelled-job id the pool writes for task `seq`: never 0, so a fresh slot reads "not cancelled". */
+export function jobIdOf(seq: number): number {
+  return (seq & 0x3fffffff) + 1
+}

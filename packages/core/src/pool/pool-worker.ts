@@ -1,0 +1,78 @@
+import type { TargetRef } from "../protocol.js"
+import type { WorkerHandle } from "../runtime.js"
+import { RING, RING_MASK, WORDS_PER_SLOT, type PoolTasksMessage } from "./pool-protocol.js"
+import type { PoolTask } from "./pool-task.js"
+
+export type Termination = "idle" | "retired" | "grace" | "shutdown" | "broken"
+
+// The pool's record of one worker: the tasks it holds, oldest first, in a ring indexed by seq
+// (both sides count tasks in the order they were sent), and the batch being built for it.
+export class PoolWorker {
+  readonly handle: WorkerHandle
+  readonly name: string
+  /** Shared claim/cancel words per slot; undefined without shared memory. */
+  readonly control: Int32Array | undefined
+  readonly ring: (PoolTask | undefined)[] = new Array(RING)
+  /** Seq of the oldest task not yet answered, and of the next task to send. */
+  head = 0
+  tail = 0
+  /** Tasks sent over this worker's life (for maxTasksPerWorker). */
+  sent = 0
+  /** How many of the pool's target refs this worker has been sent. */
+  sentRefs = 0
+  ready = false
+  alive = true
+  referenced = true
+  terminating: Termination | undefined = undefined
+  idleTimer: ReturnType<typeof setTimeout> | undefined = undefined
+  /** Resolves once the worker is gone (exited, or abandoned after a terminate() that hung). */
+  readonly gone: Promise<void>
+  markGone!: () => void
+  #batch: unknown[] | undefined = undefined
+  #transfer: object[] | undefined = undefined
+
+  constructor(handle: WorkerHandle, name: string, sharedMemory: boolean) {
+    this.handle = handle
+    this.name = name
+    this.gone = new Promise((resolve) => (this.markGone = resolve))
+    this.control = sharedMemory ? new Int32Array(new SharedArrayBuffer(RING * WORDS_PER_SLOT * 4)) : undefined
+  }
+
+  get inFlight(): number {
+    return this.tail - this.head
+  }
+
+  /** Adds a task to the batch for this worker. */
+  assign(task: PoolTask): void {
+    const seq = this.tail++
+    this.ring[seq & RING_MASK] = task
+    task.worker = this
+    task.seq = seq
+    this.sent++
+    const batch = (this.#batch ??= [])
+    batch.push(task.targetIndex, task.args, task.extra)
+    if (task.transfer !== undefined) (this.#transfer ??= []).push(...task.transfer)
+  }
+
+  /** Posts the batch built since the last flush, with any target refs the worker lacks. */
+  flush(refs: readonly TargetRef[]): void {
+    const tasks = this.#batch
+    if (tasks === undefined) return
+    const transfer = this.#transfer
+    this.#batch = undefined
+    this.#transfer = undefined
+    let message: PoolTasksMessage
+    if (this.sentRefs < refs.length) {
+      message = { t: "pool-tasks", tasks, refs: refs.slice(this.sentRefs), refBase: this.sentRefs }
+      this.sentRefs = refs.length
+    } else {
+      message = { t: "pool-tasks", tasks }
+    }
+    this.handle.post(message, transfer)
+  }
+
+  /** Seqs this worker holds, oldest first. */
+  *held(): Generator<number> {
+    for (let seq = this.head; seq < this.tail; seq++) yield seq
+  }
+}

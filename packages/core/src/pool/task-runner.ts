@@ -1,0 +1,281 @@
+import { deserializeThrown, serializeThrown } from "../error-transport.js"
+import { ThreadTargetError } from "../errors.js"
+import { compileInline, explainMissingIdentifier } from "../inline-target.js"
+import { adoptLiveness } from "../liveness.js"
+import type { TargetRef, ThreadInfo } from "../protocol.js"
+import { resolveRegistered } from "../registry.js"
+import type { Endpoint, Runtime } from "../runtime.js"
+import { decodeShared, encodeShared } from "../shareable.js"
+import { collectState } from "../thread-state.js"
+import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
+import {
+  FAILED,
+  HAS_STATE,
+  jobIdOf,
+  QUEUED,
+  RING_MASK,
+  SHARED,
+  SKIPPED,
+  STARTED,
+  WORDS_PER_SLOT,
+  type PoolInitMessage,
+  type PoolTasksMessage,
+  type PoolToWorker,
+  type TaskExtra,
+} from "./pool-protocol.js"
+
+// The worker side of a pool. Tasks run one at a time, in the order they were sent; a synchronous
+// task costs a claim in shared memory, the call and three array slots for its result. Results
+// go back in batches: when the local queue is empty, before awaiting an async task, or every
+// millisecond while a long batch runs, so the pool can refill this worker while it computes.
+
+type Resolved =
+  | { readonly kind: "function"; readonly fn: (...args: unknown[]) => unknown; readonly inline: string | undefined }
+  | { readonly kind: "method"; readonly Class: Function; readonly method: string }
+
+const FLUSH_EVERY_MS = 1
+
+let parent: Endpoint
+let runtime: Runtime
+let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
+let control: Int32Array | undefined
+let ready = false
+const refs: TargetRef[] = []
+const targets: (Resolved | undefined)[] = []
+/** Flat: target index, args, extra per task. */
+let queue: unknown[] = []
+let head = 0
+/** The seq of the next task to run. */
+let nextSeq = 0
+let out: unknown[] = []
+let pumping = false
+let lastFlush = 0
+let currentSeq = -1
+let currentTask: Thread | undefined
+/** Cancel reasons that arrived before their task's thread object existed. */
+const cancelReasons = new Map<number, unknown>()
+
+export function handlePoolMessage(endpoint: Endpoint, rt: Runtime, message: PoolToWorker): void {
+  parent = endpoint
+  runtime = rt
+  switch (message.t) {
+    case "pool-init":
+      void init(message)
+      return
+    case "pool-tasks":
+      receive(message)
+      return
+    case "pool-cancel": {
+      const reason = deserializeThrown(message.reason)
+      if (message.seq < nextSeq && message.seq !== currentSeq) return // already finished
+      if (message.seq === currentSeq && currentTask !== undefined) currentTask.cancel(reason)
+      else cancelReasons.set(message.seq, reason)
+    }
+  }
+}
+
+async function init(message: PoolInitMessage): Promise<void> {
+  info = message.thread
+  control = message.control
+  adoptIdentCounter(message.identCounter)
+  adoptLiveness(message.liveness)
+  let error: unknown
+  let failed = false
+  if (message.initializer !== undefined) {
+    const { target, shared } = message.initializer
+    const args = (shared ? decodeShared(message.initializer.args) : message.initializer.args) as unknown[]
+    enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0))
+    try {
+      const resolved = await resolve(target)
+      if (resolved.kind !== "function") throw new ThreadTargetError("the pool's initializer must be a function")
+      await invoke(resolved, args)
+    } catch (e) {
+      failed = true
+      error = e
+    }
+    enterLazyThread(undefined)
+  }
+  parent.post(failed ? { t: "pool-ready", error: serializeThrown(error) } : { t: "pool-ready" })
+  if (failed) return
+  ready = true
+  if (!pumping && head < queue.length) void pump()
+}
+
+function receive(message: PoolTasksMessage): void {
+  if (message.refs !== undefined) {
+    const base = message.refBase ?? 0
+    for (let i = 0; i < message.refs.length; i++) refs[base + i] = message.refs[i]!
+  }
+  const tasks = message.tasks
+  if (head === queue.length) {
+    queue = tasks as unknown[]
+    head = 0
+  } else {
+    for (let i = 0; i < tasks.length; i++) queue.push(tasks[i])
+  }
+  if (ready && !pumping) void pump()
+}
+
+function makeTaskThread(): Thread {
+  const flag = control === undefined ? undefined : new Int32Array(control.buffer, ((currentSeq & RING_MASK) * WORDS_PER_SLOT + 1) * 4, 1)
+  const thread = enterThread(undefined, undefined, info, flag, jobIdOf(currentSeq))
+  currentTask = thread
+  if (cancelReasons.has(currentSeq)) thread.cancel(cancelReasons.get(currentSeq))
+  return thread
+}
+
+async function pump(): Promise<void> {
+  pumping = true
+  try {
+    while (head < queue.length) {
+      const index = queue[head] as number
+      const args = queue[head + 1] as unknown[]
+      const extra = queue[head + 2] as TaskExtra | undefined
+      head += 3
+      const seq = nextSeq++
+      if (!claim(seq)) {
+        out.push(SKIPPED, undefined, 0)
+        cancelReasons.delete(seq)
+        continue
+      }
+      if (extra?.announce) parent.post({ t: "pool-started", seq })
+      const started = performance.now()
+      currentSeq = seq
+      currentTask = undefined
+      enterLazyThread(makeTaskThread)
+      let status = 0
+      let value: unknown
+      let self: Record<string, unknown> | undefined
+      let target = targets[index]
+      try {
+        if (target === undefined) {
+          flush()
+          target = targets[index] = await resolve(refs[index]!)
+        }
+        let result: unknown
+        if (extra === undefined) {
+          result = invoke(target, args)
+        } else {
+          const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
+          if (target.kind === "method") {
+            self = rebuild(target, (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined)
+            result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
+          } else if (extra.chunk) result = invokeChunk(target, realArgs)
+          else result = invoke(target, realArgs)
+        }
+        if (isThenable(result)) {
+          flush()
+          result = await result
+        }
+        value = result
+        if (typeof value === "object" && value !== null) {
+          const encoded = encodeShared(value)
+          if (encoded.shared) {
+            value = encoded.value
+            status = SHARED
+          }
+        }
+      } catch (error) {
+        value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error)
+        status = FAILED
+      }
+      enterLazyThread(undefined)
+      currentSeq = -1
+      currentTask = undefined
+      if (cancelReasons.size > 0) cancelReasons.delete(seq)
+      if (self !== undefined) {
+        const { state, failed } = collectState(self)
+        if (failed.length > 0 && status !== FAILED) {
+          status = FAILED
+          value = serializeThrown(new TypeError(`field "${failed[0]}" of the task's object cannot be cloned back to the caller: keep structured-cloneable data in fields`))
+        }
+        status |= HAS_STATE
+        value = { value, state }
+      }
+      const ended = performance.now()
+      out.push(status, value, ended - started)
+      if (ended - lastFlush > FLUSH_EVERY_MS) flush()
+    }
+  } finally {
+    queue = []
+    head = 0
+    pumping = false
+    flush()
+  }
+}
+
+function claim(seq: number): boolean {
+  if (control !== undefined) return Atomics.compareExchange(control, (seq & RING_MASK) * WORDS_PER_SLOT, QUEUED, STARTED) === QUEUED
+  return true
+}
+
+function flush(): void {
+  if (out.length === 0) return
+  const results = out
+  out = []
+  lastFlush = performance.now()
+  try {
+    parent.post({ t: "pool-results", results })
+  } catch {
+    // One value could not be cloned: replace each such value by an error saying so, and resend.
+    for (let i = 0; i < results.length; i += 3) {
+      try {
+        structuredClone(results[i + 1])
+      } catch (error) {
+        results[i] = FAILED
+        results[i + 1] = serializeThrown(
+          new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }),
+        )
+      }
+    }
+    parent.post({ t: "pool-results", results })
+  }
+}
+
+async function resolve(ref: TargetRef): Promise<Resolved> {
+  const importer = runtime.importModule ?? ((url: string) => import(/* @vite-ignore */ url))
+  switch (ref.kind) {
+    case "registered": {
+      const fn = await resolveRegistered(ref.key, ref.url, importer)
+      if (typeof fn !== "function") throw new ThreadTargetError(`"${ref.key}" is registered but is not a function`)
+      return { kind: "function", fn: fn as (...args: unknown[]) => unknown, inline: undefined }
+    }
+    case "inline":
+      return { kind: "function", fn: compileInline(ref.source, ref.name), inline: ref.name }
+    case "method": {
+      const Class = await resolveRegistered(ref.key, ref.url, importer)
+      if (typeof Class !== "function") throw new ThreadTargetError(`"${ref.key}" is registered but is not a class`)
+      if (typeof (Class.prototype as Record<string, unknown>)[ref.method] !== "function") {
+        throw new ThreadTargetError(`${Class.name} has no method "${ref.method}"`)
+      }
+      return { kind: "method", Class, method: ref.method }
+    }
+    default:
+      throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${ref.kind}"`)
+  }
+}
+
+function invoke(target: Resolved, args: unknown[]): unknown {
+  if (target.kind === "function") return target.fn(...args)
+  throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+}
+
+function rebuild(target: Resolved & { kind: "method" }, fields: Record<string, unknown> | undefined): Record<string, unknown> {
+  const self = Object.create(target.Class.prototype as object) as Record<string, unknown>
+  if (fields !== undefined) Object.assign(self, fields)
+  return self
+}
+
+async function invokeChunk(target: Resolved, items: unknown[]): Promise<unknown[]> {
+  const results = new Array<unknown>(items.length)
+  for (let i = 0; i < items.length; i++) {
+    let result = invoke(target, [items[i]])
+    if (isThenable(result)) result = await result
+    results[i] = result
+  }
+  return results
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+}

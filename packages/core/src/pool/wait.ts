@@ -1,0 +1,60 @@
+import type { Future } from "./future.js"
+
+export const FIRST_COMPLETED = "FIRST_COMPLETED"
+export const FIRST_EXCEPTION = "FIRST_EXCEPTION"
+export const ALL_COMPLETED = "ALL_COMPLETED"
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED
+
+export interface FutureWaitOptions {
+  /** Milliseconds; when it passes, resolves with what is done so far. */
+  readonly timeout?: number
+  /** Default "ALL_COMPLETED". */
+  readonly returnWhen?: ReturnWhen
+}
+
+export interface WaitResult<T> {
+  readonly done: Set<Future<T>>
+  readonly notDone: Set<Future<T>>
+}
+
+/** Waits for futures like Python's `concurrent.futures.wait`; never rejects. */
+export function wait<T>(futures: Iterable<Future<T>>, options: FutureWaitOptions = {}): Promise<WaitResult<T>> {
+  const { timeout, returnWhen = ALL_COMPLETED } = options
+  if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
+    return Promise.reject(new TypeError(`returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${String(returnWhen)}`))
+  }
+  const all = new Set(futures)
+  const done = new Set<Future<T>>()
+  const notDone = new Set<Future<T>>()
+  const failed = (future: Future<T>) => !future.cancelled() && future.done() && exceptionOf(future)
+  for (const future of all) (future.done() ? done : notDone).add(future)
+  const satisfied = () =>
+    notDone.size === 0 ||
+    (returnWhen === FIRST_COMPLETED && done.size > 0) ||
+    (returnWhen === FIRST_EXCEPTION && [...done].some(failed))
+  if (satisfied()) return Promise.resolve({ done, notDone })
+  return new Promise((resolve) => {
+    let finished = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const finish = () => {
+      if (finished) return
+      finished = true
+      if (timer !== undefined) clearTimeout(timer)
+      resolve({ done, notDone })
+    }
+    for (const future of notDone) {
+      future.listen(() => {
+        if (finished) return
+        notDone.delete(future)
+        done.add(future)
+        if (satisfied()) finish()
+      })
+    }
+    if (timeout !== undefined && timeout !== Infinity) timer = setTimeout(finish, Math.max(0, timeout))
+  })
+}
+
+/** Whether a settled future failed, read synchronously (a Future keeps its outcome). */
+function exceptionOf(future: Future<unknown>): boolean {
+  return future.failed()
+}
