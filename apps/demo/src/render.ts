@@ -1,0 +1,203 @@
+// One render, four ways: on the calling thread (the reference), and in threads in each of
+// Python's three styles. Every way produces the same pixels; `checksum` proves it. Imported by
+// the CLI (Node, Deno), the browser page and the tests alike.
+import { Lock, Queue, Thread, ThreadPool } from "weft"
+import { checksum, renderSerial, tileGrid, type Scene, type Tile } from "./mandelbrot.js"
+import { RenderThread, Stats } from "./render-thread.js"
+import { renderTile } from "./tile-task.js"
+import { TileRenderer } from "./tile-renderer.js"
+
+export type Style = "serial" | "pool" | "bands" | "queue"
+
+export const STYLES: Readonly<Record<Style, string>> = {
+  serial: "serial, no threads",
+  pool: "ThreadPool.map(renderTile)",
+  bands: "Thread(target=TileRenderer.renderBand)",
+  queue: "RenderThread subclasses + Queue + Lock",
+}
+
+export interface Progress {
+  readonly tilesDone: number
+  readonly tilesTotal: number
+  /** Tiles drawn by each thread so far. */
+  readonly perThread: readonly number[]
+  /** The image as drawn so far (RGBA) and each tile's thread (-1: not yet), for a live view. */
+  readonly image: Uint8ClampedArray
+  readonly owners: Int8Array
+}
+
+export interface RenderOptions {
+  readonly scene: Scene
+  readonly style: Style
+  /** Threads (pool workers) to use; ignored by "serial". */
+  readonly threads?: number
+  readonly tileSize?: number
+  /** Called as tiles complete (for "queue": polled from the shared statistics). */
+  readonly onProgress?: (progress: Progress) => void
+}
+
+export interface RenderResult {
+  readonly style: Style
+  readonly threads: number
+  readonly tileSize: number
+  readonly tiles: readonly Tile[]
+  /** RGBA, `scene.width * scene.height * 4` bytes. */
+  readonly pixels: Uint8ClampedArray
+  /** For each tile, the index of the thread that drew it (for tinting). */
+  readonly owners: Int8Array
+  readonly perThread: readonly number[]
+  readonly iterations: number
+  /** Wall time of the whole render, thread start-up and shut-down included. */
+  readonly ms: number
+  readonly checksum: string
+}
+
+export async function render(options: RenderOptions): Promise<RenderResult> {
+  const { scene, style, onProgress } = options
+  const tileSize = options.tileSize ?? 32
+  const threads = style === "serial" ? 1 : (options.threads ?? 2)
+  if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
+  const tiles = tileGrid(scene, tileSize)
+  const started = performance.now()
+  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, onProgress })
+  const ms = performance.now() - started
+  return { style, threads, tileSize, tiles, ...drawn, ms, checksum: checksum(drawn.pixels) }
+}
+
+interface Job {
+  readonly scene: Scene
+  readonly tiles: readonly Tile[]
+  readonly tileSize: number
+  readonly threads: number
+  readonly onProgress?: (progress: Progress) => void
+}
+
+/** Runs `step` every 50 ms until `until` settles, without delaying anyone once it has. */
+async function poll(step: () => Promise<void>, until: Promise<void>): Promise<void> {
+  let over = false
+  void until.then(() => (over = true))
+  while (!over) {
+    await step()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([until, new Promise((resolve) => (timer = setTimeout(resolve, 50)))])
+    clearTimeout(timer)
+  }
+}
+
+type Drawn = Pick<RenderResult, "pixels" | "owners" | "perThread" | "iterations">
+
+const renderers: Record<Style, (job: Job) => Promise<Drawn>> = { serial, pool, bands, queue }
+
+async function serial({ scene, tiles, tileSize, onProgress }: Job): Promise<Drawn> {
+  const { pixels, iterations } = renderSerial(scene, tileSize)
+  const owners = new Int8Array(tiles.length)
+  onProgress?.({ tilesDone: tiles.length, tilesTotal: tiles.length, perThread: [tiles.length], image: pixels, owners })
+  return { pixels, owners, perThread: [tiles.length], iterations }
+}
+
+/** Copies a block of rows `width` pixels wide into the image at (x, y). */
+function blit(image: Uint8ClampedArray, imageWidth: number, block: Uint8ClampedArray, x: number, y: number, width: number): void {
+  const rowBytes = width * 4
+  for (let row = 0; row < block.length / rowBytes; row++) {
+    image.set(block.subarray(row * rowBytes, (row + 1) * rowBytes), ((y + row) * imageWidth + x) * 4)
+  }
+}
+
+/** Functional style: a pool maps the registered tile function; results arrive in input order. */
+async function pool({ scene, tiles, threads, onProgress }: Job): Promise<Drawn> {
+  const image = new Uint8ClampedArray(scene.width * scene.height * 4)
+  const owners = new Int8Array(tiles.length).fill(-1)
+  const perThread: number[] = Array.from({ length: threads }, () => 0)
+  const slots = new Map<number | null, number>()
+  let iterations = 0
+  let done = 0
+  const executor = new ThreadPool({ maxWorkers: threads })
+  try {
+    for await (const result of executor.map(renderTile, tiles.map((tile) => ({ scene, tile })))) {
+      const tile = tiles[result.index]
+      blit(image, scene.width, result.pixels, tile.x, tile.y, tile.width)
+      let slot = slots.get(result.ident)
+      if (slot === undefined) slots.set(result.ident, (slot = slots.size))
+      owners[tile.index] = slot
+      perThread[slot] = (perThread[slot] ?? 0) + 1
+      iterations += result.iterations
+      onProgress?.({ tilesDone: ++done, tilesTotal: tiles.length, perThread, image, owners })
+    }
+  } finally {
+    await executor.shutdown({ wait: true })
+  }
+  return { pixels: image, owners, perThread, iterations }
+}
+
+/** Instance style: one TileRenderer per thread, each given a fixed band of tile rows. */
+async function bands({ scene, tiles, threads, onProgress }: Job): Promise<Drawn> {
+  const image = new Uint8ClampedArray(scene.width * scene.height * 4)
+  const owners = new Int8Array(tiles.length).fill(-1)
+  const rows = [...new Set(tiles.map((t) => t.y))]
+  const workers = Array.from({ length: Math.min(threads, rows.length) }, (_, k) => {
+    const bandRows = new Set(rows.slice(Math.floor((k * rows.length) / threads), Math.floor(((k + 1) * rows.length) / threads)))
+    const renderer = new TileRenderer(
+      scene,
+      tiles.filter((t) => bandRows.has(t.y)),
+    )
+    const thread = new Thread<ReturnType<TileRenderer["renderBand"]>>({ target: renderer, method: "renderBand", name: `band-${k + 1}` })
+    return { renderer, thread }
+  })
+  for (const { thread } of workers) thread.start()
+  const perThread = workers.map(() => 0)
+  let iterations = 0
+  let done = 0
+  for (const [k, { renderer, thread }] of workers.entries()) {
+    const { top, pixels } = await thread.join()
+    blit(image, scene.width, pixels, 0, top, scene.width)
+    for (const tile of renderer.tiles) owners[tile.index] = k
+    // The thread's copy counted its work; its fields were written back onto `renderer`.
+    perThread[k] = renderer.tilesDone
+    iterations += renderer.iterations
+    done += renderer.tilesDone
+    onProgress?.({ tilesDone: done, tilesTotal: tiles.length, perThread, image, owners })
+  }
+  return { pixels: image, owners, perThread, iterations }
+}
+
+/** Subclass style: RenderThreads drain a shared Queue into a shared image. */
+async function queue({ scene, tiles, tileSize, threads, onProgress }: Job): Promise<Drawn> {
+  const image = new Uint8ClampedArray(new SharedArrayBuffer(scene.width * scene.height * 4))
+  const owners = new Int8Array(new SharedArrayBuffer(tiles.length)).fill(-1)
+  const stats = new Float64Array(new SharedArrayBuffer((Stats.perThread + threads) * 8))
+  const lock = new Lock()
+  const work = new Queue<number>()
+  const workers = Array.from({ length: threads }, (_, slot) => new RenderThread(slot, scene, tileSize, work, image, owners, stats, lock))
+  for (const thread of workers) thread.start()
+  // Producer: the threads are already waiting in getSync(); shutdown() lets them drain the
+  // queue and then stop (Python 3.13's Queue.shutdown).
+  for (const tile of tiles) await work.put(tile.index)
+  work.shutdown()
+
+  const snapshot = async (): Promise<Progress> => {
+    await lock.acquire() // the async face: the page's main thread may not block
+    try {
+      return {
+        tilesDone: stats[Stats.tilesDone],
+        tilesTotal: tiles.length,
+        perThread: Array.from(stats.subarray(Stats.perThread)),
+        image,
+        owners,
+      }
+    } finally {
+      lock.release()
+    }
+  }
+  // Progress comes from the shared statistics, polled while the threads work (only if asked for).
+  let finished!: () => void
+  const allJoined = new Promise<void>((resolve) => (finished = resolve))
+  const poller = onProgress ? poll(async () => onProgress?.(await snapshot()), allJoined) : Promise.resolve()
+  try {
+    await Promise.all(workers.map((t) => t.join()))
+  } finally {
+    finished()
+    await poller
+  }
+  if (onProgress) onProgress(await snapshot())
+  return { pixels: image, owners, perThread: workers.map((t) => t.tilesDone), iterations: stats[Stats.iterations] }
+}

@@ -1,0 +1,37 @@
+// The Node CLI end to end, as `npm run demo` runs it (the built dist/cli.js), on a small image.
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, expect, test } from "vitest"
+import { checksum, defaultScene, renderSerial } from "../src/mandelbrot.js"
+import { decode } from "./decode-png.js"
+
+const out = mkdtempSync(join(tmpdir(), "weft-demo-"))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+test("renders, prints the timing table with checksums that match, and writes the PNGs", () => {
+  const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
+  const run = spawnSync(process.execPath, [cli, "--size", "96x64", "--iterations", "200", "--tile", "16", "--threads", "2", "--out", out], { encoding: "utf8" })
+  expect(run.status, run.stderr).toBe(0)
+  const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
+  expect(run.stdout).toContain(`match the serial image (checksum ${serial})`)
+  for (const style of ["ThreadPool.map(renderTile)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {
+    const rows = run.stdout.split("\n").filter((line) => line.startsWith(style))
+    expect(rows.map((line) => line.split(/\s{2,}/)[1])).toEqual(["1", "2"])
+    for (const row of rows) expect(row).toContain(`ok ${serial}`)
+  }
+  expect(run.stdout).toMatch(/tiny tasks \(1-px tiles\): pool\s+2\s+[\d.]+ ms\s+[\d.]+x\s+[\d.]+ µs\/task\s+ok/)
+  const png = decode(readFileSync(join(out, "mandelbrot.png")))
+  expect([png.width, png.height]).toEqual([96, 64])
+  expect(checksum(png.rgba)).toBe(serial)
+  expect(decode(readFileSync(join(out, "mandelbrot-threads.png"))).width).toBe(96)
+})
+
+test("bad arguments exit with 2 and say what is expected", () => {
+  const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
+  const run = spawnSync(process.execPath, [cli, "--size", "big"], { encoding: "utf8" })
+  expect(run.status).toBe(2)
+  expect(run.stderr).toContain('--size must look like 960x640, got "big"')
+})

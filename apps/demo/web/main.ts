@@ -1,0 +1,150 @@
+// The browser demo: the same render module as the CLI, in Web Workers. "weft" resolves to the
+// browser adapter here; the workers run the page's own entry (weft-worker.ts) so the bundled
+// task modules are known by key. Query parameters (for links and the tests): size=WxH,
+// iterations, tile, style, threads.
+import { configureWeb, getRuntime } from "weft"
+import { checksum, defaultScene, tileGrid, type Tile } from "../src/mandelbrot.js"
+import { render, STYLES, type Progress, type RenderResult, type Style } from "../src/render.js"
+import { threadColor } from "../src/tint.js"
+
+configureWeb({ createWorker: ({ name }) => new Worker(new URL("./weft-worker.ts", import.meta.url), { type: "module", name }) })
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const params = new URLSearchParams(location.search)
+const [width, height] = (params.get("size") ?? "720x480").split("x").map(Number)
+const scene = defaultScene(width, height, Number(params.get("iterations") ?? 1000))
+const tileSize = Number(params.get("tile") ?? 32)
+const cores = getRuntime().availableParallelism()
+
+const image = $<HTMLCanvasElement>("image")
+const overlay = $<HTMLCanvasElement>("overlay")
+for (const canvas of [image, overlay]) {
+  canvas.width = scene.width
+  canvas.height = scene.height
+}
+const imageContext = image.getContext("2d")!
+const overlayContext = overlay.getContext("2d")!
+const styleInput = $<HTMLSelectElement>("style")
+const threadsInput = $<HTMLInputElement>("threads")
+const tintInput = $<HTMLInputElement>("tint")
+threadsInput.max = String(Math.max(8, cores))
+threadsInput.value = params.get("threads") ?? String(cores)
+styleInput.value = params.get("style") ?? "queue"
+const showThreads = () => ($<HTMLOutputElement>("threads-value").value = threadsInput.value)
+threadsInput.addEventListener("input", showThreads)
+showThreads()
+tintInput.addEventListener("change", () => (overlay.style.visibility = tintInput.checked ? "visible" : "hidden"))
+
+const isolated = crossOriginIsolated
+$("isolation").textContent = isolated
+  ? `Cross-origin isolated: SharedArrayBuffer, Queue and Lock available. ${cores} logical CPUs. ${scene.width}x${scene.height}, ${scene.maxIterations} iterations, ${tileSize}px tiles.`
+  : "Not cross-origin isolated (no COOP/COEP headers): the pool and band styles work, the Queue + Lock style cannot."
+
+/** What the tests read: the last result, checksums, and the canvas's own checksum. */
+const state = { results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[], serialChecksum: "", canvasChecksum: "", error: "" }
+Object.assign(globalThis, { demo: state })
+
+function drawImage(pixels: Uint8ClampedArray): void {
+  // A copy: ImageData refuses a view of shared memory.
+  imageContext.putImageData(new ImageData(new Uint8ClampedArray(pixels), scene.width, scene.height), 0, 0)
+}
+
+function drawOverlay(tiles: readonly Tile[], owners: Int8Array): void {
+  overlayContext.clearRect(0, 0, scene.width, scene.height)
+  for (const tile of tiles) {
+    const owner = owners[tile.index]
+    if (owner < 0) continue
+    overlayContext.fillStyle = `rgb(${threadColor(owner).join(" ")} / 0.38)`
+    overlayContext.fillRect(tile.x, tile.y, tile.width, tile.height)
+  }
+}
+
+function drawLegend(perThread: readonly number[], total: number): void {
+  $("legend").replaceChildren(
+    ...perThread.map((count, slot) => {
+      const item = document.createElement("li")
+      const swatch = document.createElement("i")
+      swatch.style.background = `rgb(${threadColor(slot).join(" ")})`
+      item.append(swatch, `thread ${slot + 1}: ${count} tiles (${Math.round((count / total) * 100)}%)`)
+      return item
+    }),
+  )
+}
+
+let serialMs: number | undefined
+function addTiming(result: RenderResult): void {
+  const ok = state.serialChecksum === "" || result.checksum === state.serialChecksum
+  const row = document.createElement("tr")
+  const cells = [
+    STYLES[result.style],
+    result.style === "serial" ? "main" : String(result.threads),
+    `${result.ms.toFixed(0)} ms`,
+    serialMs === undefined ? "–" : `${(serialMs / result.ms).toFixed(2)}x`,
+    `${result.checksum}${state.serialChecksum === "" ? "" : ok ? " ✓" : " ✗"}`,
+  ]
+  for (const text of cells) row.append(Object.assign(document.createElement("td"), { textContent: text }))
+  row.lastElementChild!.className = ok ? "ok" : "bad"
+  $("timings").querySelector("tbody")!.prepend(row)
+}
+
+async function run(style: Style, threads: number): Promise<void> {
+  document.body.dataset.state = "rendering"
+  state.error = ""
+  $("status").textContent = style === "serial" ? "rendering on the main thread…" : `rendering with ${threads} threads…`
+  for (const button of document.querySelectorAll("button")) button.disabled = true
+  let latest: Progress | undefined
+  let frame = 0
+  const paint = () => {
+    frame = 0
+    if (!latest) return
+    drawImage(latest.image)
+    drawOverlay(tiles, latest.owners)
+    drawLegend(latest.perThread, latest.tilesTotal)
+  }
+  const tiles = tileGrid(scene, tileSize)
+  try {
+    // Lets the status text paint before a serial render blocks the page.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)))
+    const result = await render({
+      scene,
+      style,
+      threads,
+      tileSize,
+      onProgress: (progress) => {
+        latest = progress
+        frame ||= requestAnimationFrame(paint)
+      },
+    })
+    cancelAnimationFrame(frame)
+    drawImage(result.pixels)
+    drawOverlay(result.tiles, result.owners)
+    drawLegend(result.perThread, result.tiles.length)
+    if (style === "serial") {
+      serialMs = result.ms
+      state.serialChecksum = result.checksum
+    }
+    // The canvas itself, read back: what the user sees is the image the threads computed.
+    state.canvasChecksum = checksum(imageContext.getImageData(0, 0, scene.width, scene.height).data)
+    const { pixels: _p, owners: _o, tiles: _t, ...summary } = result
+    state.results.push(summary)
+    addTiming(result)
+    $("status").textContent = `${STYLES[style]}: ${result.ms.toFixed(0)} ms; canvas checksum ${state.canvasChecksum}`
+    document.body.dataset.state = "done"
+  } catch (error) {
+    state.error = String((error as Error)?.message ?? error)
+    $("status").textContent = `failed: ${state.error}`
+    document.body.dataset.state = "error"
+  } finally {
+    for (const button of document.querySelectorAll("button")) button.disabled = false
+  }
+}
+
+$("controls").addEventListener("submit", (event) => {
+  event.preventDefault()
+  void run(styleInput.value as Style, Number(threadsInput.value))
+})
+$("serial").addEventListener("click", () => void run("serial", 1))
+
+// On load: the serial baseline (briefly blocking the page), then the chosen threaded render.
+await run("serial", 1)
+await run(styleInput.value as Style, Number(threadsInput.value))
