@@ -2,6 +2,7 @@ export type { Case, Group, Environment, Requirements } from "./harness.js"
 export { skipReason } from "./harness.js"
 import type { Group } from "./harness.js"
 import { threadCases } from "./cases/thread.js"
+import { poolCases } from "./cases/pool.js"
 
 /** Every group of the shared suite, in the order runners report them. */
-export const groups: readonly Group[] = [threadCases]
+export const groups: readonly Group[] = [threadCases, poolCases]

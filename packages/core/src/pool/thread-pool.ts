@@ -198,7 +198,7 @@ export class ThreadPool implements AsyncDisposable {
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
     return mapTasks(fn, iterable, options, this.maxWorkers, {
-      submit: (items, chunk) => this.#enqueue(fn, undefined, chunk ? [items] : items, undefined, chunk),
+      submit: (items, chunk) => this.#enqueue(fn, undefined, items, undefined, chunk),
       room: () => this.#room(),
     }) as AsyncIterableIterator<ResultOf<F>>
   }

@@ -1,0 +1,99 @@
+// Targets for the pool cases. This module is imported again inside every pool worker that runs one.
+import { currentThread, threadable } from "@weft/core"
+import { CodedError } from "./thread-tasks.js"
+
+export const square = threadable(import.meta.url, function square(n: number): number {
+  return n * n
+})
+
+export const identity = threadable(import.meta.url, function identity<T>(value: T): T {
+  return value
+})
+
+export const slowSquare = threadable(import.meta.url, async function slowSquare(n: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1))
+  return n * n
+})
+
+export const failCoded = threadable(import.meta.url, function failCoded(message: string): never {
+  throw new CodedError(message)
+})
+
+/** Blocks its worker: raises `flags[1]`, then waits until `flags[0]` is 1. Returns its thread's name. */
+export const hold = threadable(import.meta.url, function hold(flags: Int32Array): string {
+  Atomics.store(flags, 1, 1)
+  Atomics.notify(flags, 1)
+  while (Atomics.load(flags, 0) !== 1) Atomics.wait(flags, 0, 0, 100)
+  return currentThread().name
+})
+
+/** Counts its runs in `flags[index]` (to prove a task never ran). */
+export const mark = threadable(import.meta.url, function mark(flags: Int32Array, index: number): number {
+  return Atomics.add(flags, index, 1) + 1
+})
+
+/** Spins until its own task is cancelled; raises `flags[0]` from inside the loop, `flags[2]` once stopped. */
+export const spinUntilTaskCancelled = threadable(import.meta.url, function spinUntilTaskCancelled(flags: Int32Array): string {
+  let spins = 0
+  const me = currentThread()
+  while (!me.cancelled) {
+    if (++spins === 1000) {
+      Atomics.store(flags, 0, 1)
+      Atomics.notify(flags, 0)
+    }
+  }
+  Atomics.store(flags, 2, 1)
+  Atomics.notify(flags, 2)
+  return "stopped"
+})
+
+/** Raises `flags[0]`, then spins forever, ignoring cancellation: only terminating its worker stops it. */
+export const ignoreCancel = threadable(import.meta.url, function ignoreCancel(flags: Int32Array): never {
+  Atomics.store(flags, 0, 1)
+  Atomics.notify(flags, 0)
+  for (;;) Atomics.add(flags, 1, 1)
+})
+
+/** Waits for its task's signal; records the reason's name in `flags[0]` (1 = TimeoutError, 2 = other). */
+export const awaitTaskSignal = threadable(import.meta.url, function awaitTaskSignal(flags: Int32Array): Promise<string> {
+  const { signal } = currentThread()
+  return new Promise((resolve) => {
+    signal.addEventListener("abort", () => {
+      const reason = signal.reason as { name?: string } | undefined
+      Atomics.store(flags, 0, reason?.name === "TimeoutError" ? 1 : 2)
+      Atomics.notify(flags, 0)
+      resolve("aborted")
+    }, { once: true })
+  })
+})
+
+/** What a task sees of its thread. */
+export const taskThread = threadable(import.meta.url, function taskThread() {
+  const me = currentThread()
+  return { name: me.name, ident: me.ident, cancelled: me.cancelled, aborted: me.signal.aborted, alive: me.isAlive() }
+})
+
+let initialized: unknown = "not initialized"
+
+export const initWorker = threadable(import.meta.url, function initWorker(value: unknown): void {
+  initialized = value
+})
+
+export const readInit = threadable(import.meta.url, function readInit(): unknown {
+  return initialized
+})
+
+export const failInit = threadable(import.meta.url, function failInit(): never {
+  throw new CodedError("initializer refused")
+})
+
+export class Tally {
+  total = 0
+  seen: number[] = []
+  add(n: number): number {
+    this.total += n
+    this.seen.push(n)
+    return this.total
+  }
+}
+threadable(import.meta.url, Tally)
