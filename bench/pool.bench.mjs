@@ -1,0 +1,183 @@
+// weft's ThreadPool against piscina, tinypool, a hand-written two-worker pool and a raw
+// postMessage echo, same tasks, same run. Prints a table of ratios; asserts nothing.
+//   node bench/pool.bench.mjs            (ROUNDS=n to change the repetitions)
+//   taskset -c 0 node bench/pool.bench.mjs   (pinned to one vCPU)
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { Worker } from "node:worker_threads"
+import { Piscina } from "piscina"
+import { Tinypool } from "tinypool"
+import { ThreadPool } from "@weft/node"
+import { noop, spin } from "./pool-tasks.mjs"
+import { median } from "./report.mjs"
+
+const here = fileURLToPath(import.meta.url)
+const anchorFile = new URL("./pool-anchor-worker.mjs", import.meta.url).href
+const rawFile = new URL("./pool-raw-worker.mjs", import.meta.url)
+const ROUNDS = Number(process.env.ROUNDS ?? 5)
+const FLOOD = 100_000
+const CPU_TASKS = 2000
+const CPU_MS = 1
+
+/** The baseline pool: two workers, round robin, one message per task each way. */
+class RawPool {
+  constructor(n) {
+    this.workers = []
+    this.pending = new Map()
+    this.next = 0
+    this.id = 0
+    for (let i = 0; i < n; i++) {
+      const worker = new Worker(rawFile)
+      worker.on("message", (m) => {
+        const resolve = this.pending.get(m.id)
+        this.pending.delete(m.id)
+        resolve(m.value)
+      })
+      this.workers.push(worker)
+    }
+  }
+  run(fn, arg) {
+    const id = this.id++
+    const worker = this.workers[this.next++ % this.workers.length]
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve)
+      worker.postMessage({ id, fn, arg })
+    })
+  }
+  close() {
+    return Promise.all(this.workers.map((w) => w.terminate()))
+  }
+}
+
+/** Uniform faces: run(fnName, arg) → promise, close(). */
+const contenders = {
+  weft: () => {
+    const pool = new ThreadPool({ maxWorkers: 2 })
+    const fns = { noop, spin }
+    return { run: (fn, arg) => pool.submit(fns[fn], arg), close: () => pool.shutdown() }
+  },
+  raw: () => new RawPool(2),
+  piscina: () => {
+    const pool = new Piscina({ filename: anchorFile, minThreads: 2, maxThreads: 2 })
+    return { run: (fn, arg) => pool.run({ fn, arg }), close: () => pool.destroy() }
+  },
+  tinypool: () => {
+    const pool = new Tinypool({ filename: anchorFile, minThreads: 2, maxThreads: 2 })
+    return { run: (fn, arg) => pool.run({ fn, arg }), close: () => pool.destroy() }
+  },
+}
+
+async function warm(pool) {
+  await Promise.all(Array.from({ length: 200 }, (_, i) => pool.run("noop", i)))
+}
+
+async function roundTrip(pool, n = 2000) {
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) await pool.run("noop", i)
+  return ((performance.now() - t0) / n) * 1000 // µs per task
+}
+
+async function flood(pool) {
+  const t0 = performance.now()
+  const all = new Array(FLOOD)
+  for (let i = 0; i < FLOOD; i++) all[i] = pool.run("noop", i)
+  await Promise.all(all)
+  return FLOOD / ((performance.now() - t0) / 1000) // tasks/s
+}
+
+async function cpu(pool) {
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: CPU_TASKS }, () => pool.run("spin", CPU_MS)))
+  const ideal = (CPU_TASKS * CPU_MS) / 2
+  return ideal / (performance.now() - t0) // efficiency against a perfect 2×
+}
+
+/** Raw postMessage echo to one worker: the physical limit of one round trip. */
+async function echo(n = 2000) {
+  const worker = new Worker(rawFile)
+  const once = (v) => new Promise((resolve) => {
+    worker.once("message", resolve)
+    worker.postMessage({ echo: v })
+  })
+  for (let i = 0; i < 200; i++) await once(i)
+  const t0 = performance.now()
+  for (let i = 0; i < n; i++) await once(i)
+  const us = ((performance.now() - t0) / n) * 1000
+  await worker.terminate()
+  return us
+}
+
+// Creation + first task, and idle RSS, are measured in a fresh process per contender.
+if (process.argv[2] === "--startup") {
+  const name = process.argv[3]
+  const rss0 = process.memoryUsage().rss
+  const t0 = performance.now()
+  const pool = contenders[name]()
+  await pool.run("noop", 1)
+  const first = performance.now() - t0
+  await Promise.all([pool.run("spin", 5), pool.run("spin", 5)]) // both workers up
+  await new Promise((r) => setTimeout(r, 200))
+  const rss = process.memoryUsage().rss - rss0
+  await pool.close()
+  console.log(JSON.stringify({ first, rss }))
+  process.exit(0)
+}
+
+function startup(name) {
+  const out = spawnSync(process.execPath, [here, "--startup", name], { encoding: "utf8" })
+  if (out.status !== 0) throw new Error(`startup run of ${name} failed: ${out.stderr}`)
+  return JSON.parse(out.stdout.trim().split("\n").pop())
+}
+
+const results = {}
+for (const name of Object.keys(contenders)) results[name] = { trip: [], flood: [], cpu: [], first: [], rss: [] }
+const echoes = []
+for (let round = 0; round < ROUNDS; round++) {
+  echoes.push(await echo())
+  for (const [name, make] of Object.entries(contenders)) {
+    const pool = make()
+    await warm(pool)
+    const r = results[name]
+    r.trip.push(await roundTrip(pool))
+    r.flood.push(await flood(pool))
+    r.cpu.push(await cpu(pool))
+    await pool.close()
+    const s = startup(name)
+    r.first.push(s.first)
+    r.rss.push(s.rss / 1024 / 1024)
+  }
+}
+
+const m = (name, key) => median(results[name][key])
+const echoUs = median(echoes)
+const fmt = {
+  trip: (v) => `${v.toFixed(1)} µs`,
+  flood: (v) => `${(v / 1000).toFixed(0)}k/s`,
+  cpu: (v) => `${(v * 100).toFixed(1)}%`,
+  first: (v) => `${v.toFixed(1)} ms`,
+  rss: (v) => `${v.toFixed(1)} MiB`,
+}
+const rows = [
+  ["no-op round trip (one at a time)", "trip", `raw echo ${fmt.trip(echoUs)}`, echoUs, "weft ≤ 1.1× echo", (w, b) => w / b],
+  [`${FLOOD / 1000}k no-op tasks at once, 2 workers`, "flood", "raw pool", m("raw", "flood"), "weft ≥ 0.8× raw pool", (w, b) => w / b],
+  [`${CPU_TASKS} × ${CPU_MS} ms CPU tasks, efficiency vs ideal 2×`, "cpu", "ideal", 1, "weft ≥ 0.95", (w) => w],
+  ["create pool + first task", "first", "piscina", m("piscina", "first"), "weft ≤ piscina", (w, b) => w / b],
+  ["RSS with 2 idle workers", "rss", "piscina", m("piscina", "rss"), "weft ≤ piscina", (w, b) => w / b],
+]
+const header = ["measure", "weft", "raw", "piscina", "tinypool", "ratio", "vs", "target"]
+const lines = rows.map(([label, key, vs, base, target, ratio]) => [
+  label,
+  fmt[key](m("weft", key)),
+  fmt[key](m("raw", key)),
+  fmt[key](m("piscina", key)),
+  fmt[key](m("tinypool", key)),
+  `${ratio(m("weft", key), base).toFixed(2)}`,
+  vs,
+  target,
+])
+console.log(`\nThreadPool vs piscina 5.3.2, tinypool 2.2.0, a raw 2-worker pool and a raw echo (median of ${ROUNDS}, Node ${process.version})`)
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)))
+const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ")
+console.log(row(header))
+console.log(widths.map((w) => "-".repeat(w)).join("  "))
+for (const line of lines) console.log(row(line))
