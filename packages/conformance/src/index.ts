@@ -2,7 +2,9 @@ export type { Case, Group, Environment, Requirements } from "./harness.js"
 export { skipReason } from "./harness.js"
 import type { Group } from "./harness.js"
 import { threadCases } from "./cases/thread.js"
+import { primitiveCases } from "./cases/primitives.js"
+import { queueCases } from "./cases/queue.js"
 import { poolCases } from "./cases/pool.js"
 
 /** Every group of the shared suite, in the order runners report them. */
-export const groups: readonly Group[] = [threadCases, poolCases]
+export const groups: readonly Group[] = [threadCases, primitiveCases, queueCases, poolCases]

@@ -31,6 +31,7 @@ export {
 export { serveWorker } from "./worker-host.js"
 export { isMainThread } from "./is-main-thread.js"
 export { registerShareable, markSharedInUse, toShared, type Shareable, type SharedRecord } from "./shareable.js"
+export { Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, type BarrierOptions, type QueueOptions, type TryGetResult, type Held, type PrimitiveWaitOptions } from "./sync/index.js"
 export { Future, type ResultOptions, type DoneCallback } from "./pool/future.js"
 export {
   ThreadPool,

@@ -3,7 +3,10 @@
 // thread are walked (only once this thread has met a primitive) and each primitive is replaced
 // by a tagged record holding its shared memory, rebuilt on the other side as a new handle.
 
-export const toShared: unique symbol = Symbol.for("weft.toShared")
+import { registerPrimitives } from "./sync/register.js"
+import { toShared } from "./sync/shared-symbol.js"
+
+export { toShared }
 
 export interface SharedRecord {
   readonly tag: string
@@ -21,6 +24,26 @@ let inUse = false
 /** Registers how to rebuild a primitive from its record. Call once per primitive class. */
 export function registerShareable(tag: string, decode: (data: unknown) => object): void {
   decoders.set(tag, decode)
+}
+
+const pending = new Set<Promise<unknown>>()
+
+/**
+ * A decoder that needs something loaded before its handle is usable synchronously (the Queue's
+ * codec, a Barrier's registered action) hands the promise here; the worker host awaits
+ * `sharedReady()` before it runs a job whose arguments held a primitive.
+ */
+export function decodeLater(promise: Promise<unknown>): void {
+  const tracked: Promise<void> = promise.then(
+    () => void pending.delete(tracked),
+    () => void pending.delete(tracked),
+  )
+  pending.add(tracked)
+}
+
+/** Settles once everything decoders asked for has loaded (or failed: the primitive reports that when used). */
+export async function sharedReady(): Promise<void> {
+  while (pending.size > 0) await Promise.all(pending)
 }
 
 /** Called by every primitive's constructor and decoder: from now on this thread walks what it sends. */
@@ -119,7 +142,7 @@ function decode(value: unknown, seen: Map<object, unknown>): unknown {
   if (done !== undefined) return done
   const tag = (value as Record<string, unknown>)[TAG_KEY]
   if (typeof tag === "string") {
-    const decoder = decoders.get(tag)
+    const decoder = decoders.get(tag) ?? (registerPrimitives(), decoders.get(tag))
     if (decoder === undefined) throw new TypeError(`weft: no decoder for shared primitive "${tag}" in this thread`)
     markSharedInUse()
     const rebuilt = decoder((value as { data: unknown }).data)

@@ -5,7 +5,7 @@ import type { CancelMessage, DoneMessage, RunMessage, ToWorker } from "./protoco
 import { adoptLiveness } from "./liveness.js"
 import { resolveRegistered } from "./registry.js"
 import { setRuntime, type Endpoint, type Runtime } from "./runtime.js"
-import { decodeShared, encodeShared } from "./shareable.js"
+import { decodeShared, encodeShared, sharedReady } from "./shareable.js"
 import { collectState } from "./thread-state.js"
 import { isPoolMessage } from "./pool/pool-protocol.js"
 import { handlePoolMessage } from "./pool/task-runner.js"
@@ -70,6 +70,8 @@ async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> 
   try {
     const args = (job.shared ? decodeShared(job.args) : job.args) as unknown[]
     const fields = (job.shared && job.state ? decodeShared(job.state) : job.state) as Record<string, unknown> | undefined
+    // A Queue's codec or a Barrier's action may still be loading: their sync faces need them from the first line.
+    if (job.shared) await sharedReady()
     let call: () => unknown
     switch (target.kind) {
       case "registered": {

@@ -1,0 +1,471 @@
+// Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier: CPython's documented
+// behaviour, across real threads. The test's own thread uses only the async faces (a browser
+// page's main thread cannot block); blocking faces run inside the threads.
+import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, Queue, RLock, RuntimeError, Semaphore, Thread, TimeoutError } from "@weft/core"
+import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
+import { group, type Case } from "../harness.js"
+import { sharedFlags, signal, waitForValue } from "../sync.js"
+import {
+  acquireAbandoned,
+  barrierRounds,
+  barrierWaiter,
+  conditionWaitFor,
+  conditionWaiter,
+  countAction,
+  dieHolding,
+  eventWaiter,
+  Gate,
+  GuardedCounter,
+  holdUntilTold,
+  incrementUnderLock,
+  incrementWithHold,
+  makePrimitives,
+  releaseLock,
+  rlockReentry,
+  semaphoreAcquire,
+  semaphoreWorker,
+  tryAcquireIn,
+  useNested,
+  waitWithOwnSignal,
+} from "../tasks/primitive-tasks.js"
+
+const shared = { sharedMemory: true } as const
+
+function started<R>(options: ConstructorParameters<typeof Thread<R>>[0]): Thread<R> {
+  const thread = new Thread<R>(options)
+  thread.start()
+  return thread
+}
+
+/** Waits (without sleeping a fixed time) until `check()` holds; for state that has no shared word to park on. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1))
+}
+
+const cases: Case[] = [
+  // --- Lock ---
+  {
+    name: "Lock: tryAcquire, locked() and release; releasing an unlocked lock throws RuntimeError",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      equal(lock.locked(), false)
+      equal(lock.tryAcquire(), true)
+      equal(lock.locked(), true)
+      equal(lock.tryAcquire(), false, "a Lock is not reentrant")
+      lock.release()
+      equal(lock.locked(), false)
+      throws(() => lock.release(), { instanceOf: RuntimeError, name: "RuntimeError" })
+      equal(await lock.acquire(), true)
+      lock.release()
+    },
+  },
+  {
+    name: "Lock: a contended acquire waits for the holder; a timeout resolves false; hold() that times out rejects TimeoutError",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const flags = sharedFlags(2)
+      const holder = started({ target: holdUntilTold, args: [lock, flags] })
+      await waitForValue(flags, 0, 1)
+      equal(lock.tryAcquire(), false)
+      equal(await lock.acquire({ timeout: 10 }), false)
+      await rejects(lock.hold({ timeout: 5 }), { instanceOf: TimeoutError })
+      equal(await started({ target: tryAcquireIn, args: [lock] }).join(), false)
+      const waiting = lock.acquire()
+      signal(flags, 1, 1)
+      equal(await waiting, true)
+      equal(await holder.join(), "done")
+      lock.release()
+    },
+  },
+  {
+    name: "Lock: an acquire aborted by its signal rejects with AbortError carrying the reason",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      lock.tryAcquire()
+      const controller = new AbortController()
+      const waiting = lock.acquire({ signal: controller.signal })
+      controller.abort("stop")
+      const error = (await rejects(waiting, { name: "AbortError" })) as Error
+      equal(error.cause, "stop")
+      await rejects(lock.acquire({ signal: AbortSignal.abort("early") }), { name: "AbortError" })
+      lock.release()
+      equal(lock.locked(), false)
+    },
+  },
+  {
+    name: "Lock: another thread may release it (allowed, as in Python)",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      await lock.acquire()
+      const t = started({ target: releaseLock, args: [lock] })
+      equal(await t.join(), "released")
+      equal(lock.locked(), false)
+    },
+  },
+  {
+    name: "Lock: 4 threads × 25,000 non-atomic increments under the lock stay exact",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const counter = sharedFlags(1)
+      const threads = Array.from({ length: 4 }, () => started({ target: incrementUnderLock, args: [lock, counter, 25_000] }))
+      await Promise.all(threads.map((t) => t.join()))
+      equal(Atomics.load(counter, 0), 100_000)
+      equal(lock.locked(), false)
+    },
+  },
+  {
+    name: "RLock: hold()/holdSync() from 2 threads plus the async face here keep a counter exact",
+    requires: shared,
+    run: async () => {
+      const lock = new RLock()
+      const counter = sharedFlags(1)
+      const threads = Array.from({ length: 2 }, () => started({ target: incrementWithHold, args: [lock, counter, 3_000] }))
+      for (let i = 0; i < 1_000; i++) {
+        const held = await lock.hold()
+        Atomics.store(counter, 0, Atomics.load(counter, 0) + 1)
+        held[Symbol.dispose]()
+      }
+      await Promise.all(threads.map((t) => t.join()))
+      equal(Atomics.load(counter, 0), 7_000)
+    },
+  },
+  {
+    name: "Lock: a thread that exits holding it leaves it abandoned; the next acquirer gets it and learns so",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const flags = sharedFlags(3)
+      const dying = started({ target: dieHolding, args: [lock, flags, "exit"] })
+      await waitForValue(flags, 0, 1)
+      await dying.join().catch(() => undefined)
+      equal(lock.locked(), true)
+      equal(await lock.acquire({ timeout: 20_000 }), true)
+      equal(lock.abandoned, true)
+      lock.release()
+      equal(lock.abandoned, false)
+      equal(lock.locked(), false)
+    },
+  },
+  {
+    name: "RLock: a terminated owner's lock is taken over by a waiting thread, which sees abandoned on acquire and on hold()",
+    requires: shared,
+    run: async () => {
+      const lock = new RLock()
+      const flags = sharedFlags(3)
+      const dying = started({ target: dieHolding, args: [lock, flags, "spin"] })
+      await waitForValue(flags, 0, 1)
+      const next = started({ target: acquireAbandoned, args: [lock] })
+      await dying.terminate()
+      const result = await next.join()
+      deepEqual(result, { got: true, abandoned: true, heldAbandoned: false, after: false })
+    },
+  },
+  {
+    name: "RLock: reentrant in its thread; a non-owner's release throws RuntimeError",
+    requires: shared,
+    run: async () => {
+      const rlock = new RLock()
+      deepEqual(await started({ target: rlockReentry, args: [rlock, rlock] }).join(), { levels: 3, stillLocked: [true, true, false] })
+      await rlock.acquire()
+      await rlock.acquire()
+      equal(await started({ target: releaseLock, args: [rlock] }).join(), "RuntimeError")
+      equal(await started({ target: tryAcquireIn, args: [rlock] }).join(), false)
+      rlock.release()
+      equal(rlock.locked(), true, "one level is still held")
+      rlock.release()
+      equal(rlock.locked(), false)
+      throws(() => rlock.release(), { name: "RuntimeError" })
+    },
+  },
+
+  // --- Condition ---
+  {
+    name: "Condition: wait() and notify() without the lock throw RuntimeError",
+    requires: shared,
+    run: async () => {
+      const cond = new Condition()
+      await rejects(cond.wait({ timeout: 1 }), { name: "RuntimeError" })
+      throws(() => cond.notify(), { name: "RuntimeError" })
+      throws(() => cond.notifyAll(), { name: "RuntimeError" })
+      const plain = new Condition(new Lock())
+      throws(() => plain.notify(), { instanceOf: RuntimeError })
+      await plain.acquire()
+      equal(await plain.wait({ timeout: 5 }), false, "a wait that nobody notifies times out with false")
+      ok(plain.tryAcquire() === false, "the lock is held again after wait")
+      plain.release()
+    },
+  },
+  {
+    name: "Condition: notify(2) wakes exactly 2 of 4 waiters; the others time out",
+    requires: shared,
+    run: async () => {
+      const cond = new Condition(new Lock())
+      const flags = sharedFlags(2)
+      const threads = Array.from({ length: 4 }, () => started({ target: conditionWaiter, args: [cond, flags, 1_500] }))
+      await waitForValue(flags, 0, 4)
+      await cond.acquire()
+      cond.notify(2)
+      cond.release()
+      const results = await Promise.all(threads.map((t) => t.join()))
+      equal(results.filter(Boolean).length, 2)
+      equal(Atomics.load(flags, 1), 2)
+    },
+  },
+  {
+    name: "Condition: notifyAll() wakes every waiter; waitFor(predicate) returns the predicate's value",
+    requires: shared,
+    run: async () => {
+      const cond = new Condition()
+      const flags = sharedFlags(3)
+      const waiters = Array.from({ length: 3 }, () => started({ target: conditionWaiter, args: [cond, flags] }))
+      await waitForValue(flags, 0, 3)
+      await cond.acquire()
+      cond.notifyAll()
+      cond.release()
+      deepEqual(await Promise.all(waiters.map((t) => t.join())), [true, true, true])
+      const predicateFlags = sharedFlags(3)
+      const forThread = started({ target: conditionWaitFor, args: [cond, predicateFlags] })
+      await waitForValue(predicateFlags, 0, 1)
+      for (let i = 0; i < 3; i++) {
+        const held = await cond.hold()
+        Atomics.add(predicateFlags, 2, 1)
+        cond.notifyAll()
+        held.release()
+      }
+      equal(await forThread.join(), 3)
+      await cond.acquire()
+      equal(await cond.waitFor(() => Atomics.load(predicateFlags, 2) === 3), true)
+      equal(await cond.waitFor(() => 0, { timeout: 5 }), 0)
+      cond.release()
+    },
+  },
+
+  // --- Event ---
+  {
+    name: "Event: set() wakes every waiter, who return true even though clear() follows at once",
+    requires: shared,
+    run: async () => {
+      const event = new Event()
+      equal(event.isSet(), false)
+      equal(await event.wait({ timeout: 5 }), false)
+      const flags = sharedFlags(2)
+      const waiters = Array.from({ length: 3 }, () => started({ target: eventWaiter, args: [event, flags] }))
+      await waitForValue(flags, 0, 3)
+      const local = event.wait()
+      event.set()
+      event.clear()
+      equal(event.isSet(), false)
+      deepEqual(await Promise.all(waiters.map((t) => t.join())), [true, true, true])
+      equal(await local, true)
+      event.set()
+      equal(await event.wait(), true)
+    },
+  },
+  {
+    name: "Event: a blocking wait on the thread's own signal sees cancel() while it waits",
+    requires: shared,
+    run: async () => {
+      const event = new Event()
+      const flags = sharedFlags(1)
+      const t = started({ target: waitWithOwnSignal, args: [event, flags] })
+      await waitForValue(flags, 0, 1)
+      t.cancel("enough")
+      equal(await t.join(), "AbortError")
+      equal(event.isSet(), false)
+    },
+  },
+
+  // --- Semaphore ---
+  {
+    name: "Semaphore: bounds concurrency across 4 threads; release(n) wakes n waiters",
+    requires: shared,
+    run: async () => {
+      const sem = new Semaphore(2)
+      const flags = sharedFlags(2)
+      await Promise.all(Array.from({ length: 4 }, () => started({ target: semaphoreWorker, args: [sem, flags, 300] }).join()))
+      ok(Atomics.load(flags, 1) <= 2, `at most 2 inside at once (saw ${Atomics.load(flags, 1)})`)
+      equal(Atomics.load(flags, 0), 0)
+      equal(sem.value, 2)
+      const zero = new Semaphore(0)
+      equal(zero.tryAcquire(), false)
+      equal(await zero.acquire({ timeout: 5 }), false)
+      const a = sharedFlags(2)
+      const b = sharedFlags(2)
+      const ta = started({ target: semaphoreAcquire, args: [zero, a] })
+      const tb = started({ target: semaphoreAcquire, args: [zero, b] })
+      await waitForValue(a, 0, 1)
+      await waitForValue(b, 0, 1)
+      zero.release(2)
+      deepEqual([await ta.join(), await tb.join()], [true, true])
+      throws(() => new Semaphore(-1), { instanceOf: RangeError })
+    },
+  },
+  {
+    name: "BoundedSemaphore: releasing past the initial value throws RangeError",
+    requires: shared,
+    run: async () => {
+      const sem = new BoundedSemaphore(2)
+      throws(() => sem.release(), { instanceOf: RangeError })
+      equal(await sem.acquire(), true)
+      sem.release()
+      throws(() => sem.release(), { instanceOf: RangeError })
+      equal(sem.tryAcquire(), true)
+      equal(sem.tryAcquire(), true)
+      equal(sem.tryAcquire(), false)
+      throws(() => sem.release(3), { instanceOf: RangeError })
+      sem.release(2)
+      ok(sem instanceof Semaphore)
+      const flags = sharedFlags(2)
+      const taken = new BoundedSemaphore(1)
+      taken.tryAcquire()
+      const t = started({ target: semaphoreAcquire, args: [taken, flags] })
+      await waitForValue(flags, 0, 1)
+      taken.release()
+      equal(await t.join(), true, "a BoundedSemaphore crosses as bounded and wakes its waiter")
+      throws(() => new BoundedSemaphore(0).release(), { instanceOf: RangeError })
+    },
+  },
+
+  // --- Barrier ---
+  {
+    name: "Barrier: 3 threads × 3 rounds get indices 0..2 each round; the registered action runs once per round",
+    requires: shared,
+    run: async () => {
+      const barrier = new Barrier(3, { action: countAction })
+      const flags = sharedFlags(1)
+      const threads = Array.from({ length: 3 }, () => started({ target: barrierRounds, args: [barrier, flags, 3] }))
+      const results = await Promise.all(threads.map((t) => t.join()))
+      for (let round = 0; round < 3; round++) deepEqual(results.map((r) => r[round]).sort(), [0, 1, 2], `round ${round}`)
+      equal(Atomics.load(flags, 0), 3)
+      equal(barrier.parties, 3)
+      equal(barrier.nWaiting, 0)
+      equal(barrier.broken, false)
+    },
+  },
+  {
+    name: "Barrier: abort() breaks it for the waiters and later callers; reset() makes it usable again",
+    requires: shared,
+    run: async () => {
+      const barrier = new Barrier(3)
+      const waiters = Array.from({ length: 2 }, () => started({ target: barrierWaiter, args: [barrier] }))
+      await until(() => barrier.nWaiting === 2)
+      barrier.abort()
+      deepEqual(await Promise.all(waiters.map((t) => t.join())), ["BrokenBarrierError", "BrokenBarrierError"])
+      equal(barrier.broken, true)
+      await rejects(barrier.wait(), { instanceOf: BrokenBarrierError })
+      barrier.reset()
+      equal(barrier.broken, false)
+      const indices = await Promise.all([barrier.wait(), barrier.wait(), barrier.wait()])
+      deepEqual([...indices].sort(), [0, 1, 2])
+    },
+  },
+  {
+    name: "Barrier: reset() with a waiter breaks its wait; a wait that times out breaks the barrier; a failing action breaks it",
+    requires: shared,
+    run: async () => {
+      const barrier = new Barrier(2)
+      const waiter = started({ target: barrierWaiter, args: [barrier] })
+      await until(() => barrier.nWaiting === 1)
+      barrier.reset()
+      equal(await waiter.join(), "BrokenBarrierError")
+      equal(barrier.broken, false)
+      await rejects(barrier.wait({ timeout: 5 }), { instanceOf: BrokenBarrierError })
+      equal(barrier.broken, true)
+      const failing = new Barrier(1, { action: () => { throw new Error("action failed") } })
+      await rejects(failing.wait(), { message: "action failed" })
+      equal(failing.broken, true)
+      const timed = new Barrier(2, { timeout: 5 })
+      await rejects(timed.wait(), { instanceOf: BrokenBarrierError })
+    },
+  },
+
+  // --- crossing the boundary ---
+  {
+    name: "primitives nested in Map, Set and arrays arrive as live handles",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const event = new Event()
+      const sem = new Semaphore(0)
+      const queue = new Queue<number>()
+      const bag = { map: new Map([["lock", lock]]), set: new Set([event]), list: [sem, { deep: queue }] as [Semaphore, { deep: Queue<number> }] }
+      deepEqual(await started({ target: useNested, args: [bag] }).join(), ["lock", "event", "semaphore", "queue"])
+      equal(lock.locked(), true)
+      equal(event.isSet(), true)
+      equal(sem.tryAcquire() && sem.tryAcquire(), true)
+      equal(await queue.get(), 42)
+    },
+  },
+  {
+    name: "a Thread subclass's Lock field is live in run(); a primitive it leaves on itself comes back live",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const counter = sharedFlags(1)
+      const a = new GuardedCounter(lock, counter, 5_000)
+      const b = new GuardedCounter(lock, counter, 5_000)
+      a.start()
+      b.start()
+      await Promise.all([a.join(), b.join()])
+      equal(Atomics.load(counter, 0), 10_000)
+      ok(a.finished instanceof Event, "the field written in the thread is an Event here")
+      equal(a.finished.isSet(), true)
+      ok(a.lock instanceof Lock)
+      a.lock.tryAcquire()
+      equal(lock.locked(), true, "the written-back lock is the same memory")
+      lock.release()
+    },
+  },
+  {
+    name: "an object's Semaphore field is live in the method's thread",
+    requires: shared,
+    run: async () => {
+      const gate = new Gate(new Semaphore(0))
+      equal(await started({ target: gate, method: "open", args: [2] }).join(), 2)
+      equal(gate.opened, 2)
+      equal(gate.semaphore.tryAcquire(), true)
+      equal(gate.semaphore.tryAcquire(), true)
+      equal(gate.semaphore.tryAcquire(), false)
+    },
+  },
+  {
+    name: "primitives created in a thread and returned are live handles here",
+    requires: shared,
+    run: async () => {
+      const { lock, event, queue } = await started({ target: makePrimitives }).join()
+      equal(lock.locked(), true)
+      lock.release()
+      equal(event.isSet(), true)
+      equal(await queue.get({ timeout: 20_000 }), "from the thread")
+    },
+  },
+
+  // --- where blocking is forbidden ---
+  {
+    name: "blocking faces throw at once where this thread may not block, naming the async form",
+    requires: { sharedMemory: true, blockingWait: false },
+    run: () => {
+      throws(() => new Lock().acquireSync(), { name: "RuntimeError", message: "await lock.acquire()" })
+      throws(() => new RLock().holdSync(), { name: "RuntimeError", message: "await rlock.hold()" })
+      throws(() => new Event().waitSync(), { name: "RuntimeError", message: "await event.wait()" })
+      throws(() => new Semaphore().acquireSync(), { name: "RuntimeError", message: "await semaphore.acquire()" })
+      throws(() => new Barrier(1).waitSync(), { name: "RuntimeError", message: "await barrier.wait()" })
+      throws(() => new Queue().getSync(), { name: "RuntimeError", message: "await queue.get()" })
+    },
+  },
+  {
+    name: "without SharedArrayBuffer, constructing a primitive explains the COOP/COEP headers",
+    requires: { sharedMemory: false },
+    run: () => {
+      throws(() => new Lock(), { message: /Cross-Origin-Opener-Policy: same-origin.*Cross-Origin-Embedder-Policy: require-corp/ })
+      throws(() => new Queue(), { message: /cross-origin isolated/ })
+    },
+  },
+]
+
+export const primitiveCases = group("Primitives", cases)

@@ -1,0 +1,303 @@
+// Targets for the primitive and Queue cases. Imported again inside every worker that runs one.
+// Blocking faces (`*Sync`) are exercised here, inside threads, where every runtime may block.
+import { Barrier, BoundedSemaphore, Condition, currentThread, Event, Lock, Queue, RLock, Semaphore, Thread, threadable } from "@weft/core"
+
+function raise(flags: Int32Array, index: number, value = 1): void {
+  Atomics.store(flags, index, value)
+  Atomics.notify(flags, index)
+}
+
+function awaitFlag(flags: Int32Array, index: number, value: number): void {
+  while (Atomics.load(flags, index) !== value) Atomics.wait(flags, index, Atomics.load(flags, index), 50)
+}
+
+/** A non-atomic read-modify-write (load, then store) under the lock, `times` times. */
+export const incrementUnderLock = threadable(import.meta.url, function incrementUnderLock(lock: Lock, counter: Int32Array, times: number): number {
+  for (let i = 0; i < times; i++) {
+    lock.acquireSync()
+    const value = Atomics.load(counter, 0)
+    Atomics.store(counter, 0, value + 1)
+    lock.release()
+  }
+  return times
+})
+
+/** The same with `hold()`/`using`-style disposal through the async face. */
+export const incrementWithHold = threadable(import.meta.url, async function incrementWithHold(lock: Lock | RLock, counter: Int32Array, times: number): Promise<number> {
+  for (let i = 0; i < times; i++) {
+    const held = i % 2 === 0 ? await lock.hold() : lock.holdSync()
+    try {
+      const value = Atomics.load(counter, 0)
+      Atomics.store(counter, 0, value + 1)
+    } finally {
+      held[Symbol.dispose]()
+    }
+  }
+  return times
+})
+
+export const releaseLock = threadable(import.meta.url, function releaseLock(lock: Lock | RLock): string {
+  try {
+    lock.release()
+    return "released"
+  } catch (error) {
+    return (error as Error).name
+  }
+})
+
+export const tryAcquireIn = threadable(import.meta.url, function tryAcquireIn(lock: Lock | RLock): boolean {
+  return lock.tryAcquire()
+})
+
+/** acquireSync with a timeout on a lock someone else holds: the result and whether the wait really waited. */
+export const acquireWithTimeout = threadable(import.meta.url, function acquireWithTimeout(lock: Lock | RLock, timeout: number): { got: boolean; waited: boolean } {
+  const t0 = performance.now()
+  const got = lock.acquireSync({ timeout })
+  return { got, waited: performance.now() - t0 >= timeout * 0.5 }
+})
+
+/** Acquires, signals `flags[0] = 1`, waits for `flags[1] = 1`, releases. */
+export const holdUntilTold = threadable(import.meta.url, function holdUntilTold(lock: Lock | RLock, flags: Int32Array): string {
+  lock.acquireSync()
+  raise(flags, 0)
+  awaitFlag(flags, 1, 1)
+  lock.release()
+  return "done"
+})
+
+/** Takes the lock, signals `flags[0] = 1`, then dies holding it: by exit code, or spinning until terminate(). */
+export const dieHolding = threadable(import.meta.url, function dieHolding(lock: Lock | RLock, flags: Int32Array, how: "exit" | "spin"): void {
+  lock.acquireSync()
+  if (lock instanceof RLock) lock.acquireSync()
+  raise(flags, 0)
+  if (how === "spin") for (;;) Atomics.add(flags, 2, 1)
+  const g = globalThis as { process?: { exit(code: number): never }; Deno?: { exit(code: number): never }; close?: () => void }
+  if (g.Deno) g.Deno.exit(7)
+  else if (g.process) g.process.exit(7)
+  else g.close?.()
+})
+
+/** The next acquirer of an abandoned lock, from a thread. */
+export const acquireAbandoned = threadable(import.meta.url, function acquireAbandoned(lock: Lock | RLock): { got: boolean; abandoned: boolean; heldAbandoned: boolean; after: boolean } {
+  const got = lock.acquireSync({ timeout: 20_000 })
+  const abandoned = lock.abandoned
+  lock.release()
+  const held = lock.holdSync()
+  const heldAbandoned = held.abandoned
+  held[Symbol.dispose]()
+  return { got, abandoned, heldAbandoned, after: lock.locked() }
+})
+
+/** Reentrancy inside one thread: acquires three times, reports ownership from a second handle. */
+export const rlockReentry = threadable(import.meta.url, function rlockReentry(rlock: RLock, again: RLock): { levels: number; stillLocked: boolean[] } {
+  rlock.acquireSync()
+  again.acquireSync()
+  rlock.tryAcquire()
+  const stillLocked: boolean[] = []
+  for (let i = 0; i < 3; i++) {
+    again.release()
+    stillLocked.push(rlock.locked())
+  }
+  return { levels: 3, stillLocked }
+})
+
+/** Waits on the condition (blocking face); counts the wake-up in `flags[1]`. `flags[0]` counts waiters parked. */
+export const conditionWaiter = threadable(import.meta.url, function conditionWaiter(cond: Condition, flags: Int32Array, timeout?: number): boolean {
+  cond.acquireSync()
+  Atomics.add(flags, 0, 1)
+  Atomics.notify(flags, 0)
+  const notified = cond.waitSync({ timeout })
+  if (notified) Atomics.add(flags, 1, 1)
+  Atomics.notify(flags, 1)
+  cond.release()
+  return notified
+})
+
+/** waitForSync(predicate) on `flags[2] >= 3`, returning the predicate's value. */
+export const conditionWaitFor = threadable(import.meta.url, function conditionWaitFor(cond: Condition, flags: Int32Array): number | false {
+  const held = cond.holdSync()
+  try {
+    Atomics.add(flags, 0, 1)
+    Atomics.notify(flags, 0)
+    return cond.waitForSync(() => (Atomics.load(flags, 2) >= 3 ? Atomics.load(flags, 2) : false), { timeout: 20_000 })
+  } finally {
+    held[Symbol.dispose]()
+  }
+})
+
+/** Event.waitSync from a thread; `flags[0]` counts parked waiters, `flags[1]` the returns. */
+export const eventWaiter = threadable(import.meta.url, function eventWaiter(event: Event, flags: Int32Array, timeout?: number): boolean {
+  Atomics.add(flags, 0, 1)
+  Atomics.notify(flags, 0)
+  const result = event.waitSync({ timeout })
+  Atomics.add(flags, 1, 1)
+  Atomics.notify(flags, 1)
+  return result
+})
+
+/** Blocks on an event with the thread's own signal: cancel() must reach it while it waits. */
+export const waitWithOwnSignal = threadable(import.meta.url, function waitWithOwnSignal(event: Event, flags: Int32Array): string {
+  raise(flags, 0)
+  try {
+    event.waitSync({ signal: currentThread().signal })
+    return "woken"
+  } catch (error) {
+    return (error as Error).name
+  }
+})
+
+export const barrierWaiter = threadable(import.meta.url, function barrierWaiter(barrier: Barrier, timeout?: number): number | string {
+  try {
+    return barrier.waitSync({ timeout })
+  } catch (error) {
+    return (error as Error).name
+  }
+})
+
+/** Counts barrier actions in `flags[0]`; the last arrival runs it. */
+export const countAction = threadable(import.meta.url, function countAction(): void {
+  const flags = (globalThis as { __weftBarrierFlags?: Int32Array }).__weftBarrierFlags
+  if (flags) Atomics.add(flags, 0, 1)
+})
+
+/** Runs `rounds` barrier cycles; the action (registered) bumps a counter in flags it finds in `shared`. */
+export const barrierRounds = threadable(import.meta.url, function barrierRounds(barrier: Barrier, flags: Int32Array, rounds: number): number[] {
+  ;(globalThis as { __weftBarrierFlags?: Int32Array }).__weftBarrierFlags = flags
+  const indices: number[] = []
+  for (let i = 0; i < rounds; i++) indices.push(barrier.waitSync({ timeout: 20_000 }))
+  return indices
+})
+
+/** Enters the semaphore `rounds` times; `flags[0]` is the number inside, `flags[1]` the most ever seen inside. */
+export const semaphoreWorker = threadable(import.meta.url, function semaphoreWorker(sem: Semaphore, flags: Int32Array, rounds: number): number {
+  for (let i = 0; i < rounds; i++) {
+    sem.acquireSync()
+    const inside = Atomics.add(flags, 0, 1) + 1
+    for (let seen = Atomics.load(flags, 1); inside > seen; seen = Atomics.load(flags, 1)) {
+      if (Atomics.compareExchange(flags, 1, seen, inside) === seen) break
+    }
+    for (let spin = 0; spin < 200; spin++) Atomics.load(flags, 0)
+    Atomics.sub(flags, 0, 1)
+    sem.release()
+  }
+  return rounds
+})
+
+export const semaphoreAcquire = threadable(import.meta.url, function semaphoreAcquire(sem: Semaphore | BoundedSemaphore, flags: Int32Array): boolean {
+  raise(flags, 0)
+  const got = sem.acquireSync({ timeout: 20_000 })
+  raise(flags, 1)
+  return got
+})
+
+export interface QueueItem {
+  readonly producer: number
+  readonly seq: number
+  readonly payload: string
+  readonly tags: Set<string>
+}
+
+/** Puts `count` items tagged with the producer id, with the blocking face. */
+export const produce = threadable(import.meta.url, function produce(queue: Queue<QueueItem>, producer: number, count: number): number {
+  for (let seq = 0; seq < count; seq++) {
+    queue.putSync({ producer, seq, payload: "x".repeat(seq % 97), tags: new Set([`p${producer}`]) })
+  }
+  return count
+})
+
+/** Gets items until the queue is shut down and drained; returns `producer:seq` keys and whether every payload was intact. */
+export const consume = threadable(import.meta.url, function consume(queue: Queue<QueueItem>): { keys: string[]; intact: boolean } {
+  const keys: string[] = []
+  let intact = true
+  for (;;) {
+    let item: QueueItem
+    try {
+      item = queue.getSync()
+    } catch (error) {
+      if ((error as Error).name === "QueueShutDown") break
+      throw error
+    }
+    keys.push(`${item.producer}:${item.seq}`)
+    intact &&= item.payload === "x".repeat(item.seq % 97) && item.tags.has(`p${item.producer}`)
+    queue.taskDone()
+  }
+  return { keys, intact }
+})
+
+/** The async face in a thread: `for await` until shutdown. */
+export const consumeAsync = threadable(import.meta.url, async function consumeAsync(queue: Queue<number>): Promise<number[]> {
+  const items: number[] = []
+  for await (const item of queue) {
+    items.push(item)
+    queue.taskDone()
+  }
+  return items
+})
+
+/** Puts an item at once (the codec must be ready before the job starts). */
+export const putNow = threadable(import.meta.url, function putNow(queue: Queue<unknown>, item: unknown): boolean {
+  return queue.tryPut(item)
+})
+
+/** Builds primitives inside a thread and returns them: they come back as live handles. */
+export const makePrimitives = threadable(import.meta.url, function makePrimitives(): { lock: Lock; event: Event; queue: Queue<string> } {
+  const lock = new Lock()
+  lock.acquireSync()
+  const event = new Event()
+  event.set()
+  const queue = new Queue<string>()
+  queue.putSync("from the thread")
+  return { lock, event, queue }
+})
+
+/** Primitives nested in a Map, a Set and an array: uses each. */
+export const useNested = threadable(import.meta.url, function useNested(bag: { map: Map<string, Lock>; set: Set<Event>; list: [Semaphore, { deep: Queue<number> }] }): string[] {
+  const done: string[] = []
+  const lock = bag.map.get("lock")!
+  if (lock.tryAcquire()) done.push("lock")
+  for (const event of bag.set) {
+    event.set()
+    done.push("event")
+  }
+  bag.list[0].release(2)
+  done.push("semaphore")
+  bag.list[1].deep.putSync(42)
+  done.push("queue")
+  return done
+})
+
+/** A Thread subclass carrying primitives as fields; it leaves a new Event on itself for the caller. */
+export class GuardedCounter extends Thread<number> {
+  lock: Lock
+  counter: Int32Array
+  times: number
+  finished?: Event
+  constructor(lock: Lock, counter: Int32Array, times: number) {
+    super({ name: "guarded" })
+    this.lock = lock
+    this.counter = counter
+    this.times = times
+  }
+  override run(): number {
+    for (let i = 0; i < this.times; i++) {
+      const held = this.lock.holdSync()
+      Atomics.store(this.counter, 0, Atomics.load(this.counter, 0) + 1)
+      held.release()
+    }
+    this.finished = new Event()
+    this.finished.set()
+    return this.times
+  }
+}
+threadable(import.meta.url, GuardedCounter)
+
+/** A plain object whose method runs in a thread, with a Semaphore field. */
+export class Gate {
+  constructor(public semaphore: Semaphore, public opened = 0) {}
+  open(n: number): number {
+    this.semaphore.release(n)
+    this.opened += n
+    return this.opened
+  }
+}
+threadable(import.meta.url, Gate)

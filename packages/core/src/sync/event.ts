@@ -1,0 +1,63 @@
+// Event: Python's threading.Event. FLAG is the state; GEN counts set() calls, and a waiter
+// parks on GEN, so one woken by set() returns true even if clear() follows at once.
+import { markSharedInUse, type SharedRecord } from "../shareable.js"
+import { toShared } from "./shared-symbol.js"
+import { ATTACH } from "./attach.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+
+export const EVENT_TAG = "weft:Event"
+const FLAG = 0
+const GEN = 1
+
+export class Event {
+  readonly #v: Int32Array
+
+  constructor()
+  constructor(token?: typeof ATTACH, shared?: Int32Array) {
+    this.#v = token === ATTACH && shared !== undefined ? shared : sharedWords(2, "Event")
+    markSharedInUse()
+  }
+
+  isSet(): boolean {
+    return Atomics.load(this.#v, FLAG) === 1
+  }
+
+  /** Sets the flag and wakes every waiter. */
+  set(): void {
+    Atomics.store(this.#v, FLAG, 1)
+    Atomics.add(this.#v, GEN, 1)
+    Atomics.notify(this.#v, GEN)
+  }
+
+  clear(): void {
+    Atomics.store(this.#v, FLAG, 0)
+  }
+
+  /** Blocks until the flag is set; true, or false when `timeout` passes first. */
+  waitSync(options?: WaitOptions): boolean {
+    assertCanBlock("Event.waitSync()", "await event.wait()")
+    if (options?.signal !== undefined) checkSignal(options.signal)
+    if (this.isSet()) return true
+    const deadline = deadlineOf(options?.timeout)
+    const gen = Atomics.load(this.#v, GEN)
+    for (;;) {
+      if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
+      if (blockWhile(this.#v, GEN, gen, deadline, options?.signal) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen
+    }
+  }
+
+  async wait(options?: WaitOptions): Promise<boolean> {
+    if (options?.signal !== undefined) checkSignal(options.signal)
+    if (this.isSet()) return true
+    const deadline = deadlineOf(options?.timeout)
+    const gen = Atomics.load(this.#v, GEN)
+    for (;;) {
+      if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
+      if ((await waitWhile(this.#v, GEN, gen, deadline, options?.signal)) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen
+    }
+  }
+
+  [toShared](): SharedRecord {
+    return { tag: EVENT_TAG, data: this.#v }
+  }
+}

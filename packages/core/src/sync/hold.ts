@@ -1,0 +1,24 @@
+// What `hold()` / `holdSync()` return: Python's `with lock:` as `using _ = await lock.hold()`.
+import { TimeoutError } from "../errors.js"
+
+/** A held primitive; disposing it releases. `abandoned` is true when the previous holder died holding it. */
+export interface Held extends Disposable {
+  readonly abandoned: boolean
+  release(): void
+}
+
+const dispose: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for("Symbol.dispose") as typeof Symbol.dispose)
+
+export function held(abandoned: boolean, release: () => void): Held {
+  let done = false
+  const once = (): void => {
+    if (done) return
+    done = true
+    release()
+  }
+  return { abandoned, release: once, [dispose]: once }
+}
+
+export function holdTimedOut(what: string, timeout: number | undefined): TimeoutError {
+  return new TimeoutError(`${what}.hold() could not acquire within ${String(timeout)} ms`)
+}

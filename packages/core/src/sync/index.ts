@@ -1,0 +1,10 @@
+// The shared-memory primitives, as core exports them.
+export { Lock } from "./lock.js"
+export { RLock } from "./rlock.js"
+export { Condition } from "./condition.js"
+export { Semaphore, BoundedSemaphore } from "./semaphore.js"
+export { Event } from "./event.js"
+export { Barrier, type BarrierOptions } from "./barrier.js"
+export { Queue, type QueueOptions, type TryGetResult } from "./queue.js"
+export type { Held } from "./hold.js"
+export type { WaitOptions as PrimitiveWaitOptions } from "./wait.js"

@@ -1,0 +1,78 @@
+// Lock: Python's threading.Lock on one shared futex mutex. Any thread may release it. A lock
+// whose holder died (exit, crash, terminate()) is taken over by the next acquirer, which then
+// reads `abandoned === true` (also on the `Held` that `hold()` returns) until it releases.
+import { RuntimeError } from "../errors.js"
+import { markSharedInUse, type SharedRecord } from "../shareable.js"
+import { toShared } from "./shared-symbol.js"
+import { ATTACH } from "./attach.js"
+import { held, holdTimedOut, type Held } from "./hold.js"
+import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, unlock } from "./mutex.js"
+import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./wait.js"
+
+export const LOCK_TAG = "weft:Lock"
+
+export class Lock {
+  readonly #v: Int32Array
+
+  constructor()
+  constructor(token?: typeof ATTACH, shared?: Int32Array) {
+    this.#v = token === ATTACH && shared !== undefined ? shared : sharedWords(MUTEX_WORDS, "Lock")
+    markSharedInUse()
+  }
+
+  /** Waits for the lock; resolves true, or false when `timeout` passes first. */
+  acquire(options?: WaitOptions): Promise<boolean> {
+    try {
+      if (options?.signal !== undefined) checkSignal(options.signal)
+      const me = ownerId()
+      if (tryLock(this.#v, 0, me)) return Promise.resolve(true)
+      return lockAsync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Blocks until the lock is taken; false when `timeout` passes first. Not on a browser page's main thread. */
+  acquireSync(options?: WaitOptions): boolean {
+    assertCanBlock("Lock.acquireSync()", "await lock.acquire()")
+    if (options?.signal !== undefined) checkSignal(options.signal)
+    const me = ownerId()
+    if (tryLock(this.#v, 0, me)) return true
+    return lockSync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal)
+  }
+
+  /** Takes the lock if it is free, without waiting. */
+  tryAcquire(): boolean {
+    return tryLock(this.#v, 0, ownerId())
+  }
+
+  /** Releases the lock; any thread may. Releasing an unlocked lock throws `RuntimeError`. */
+  release(): void {
+    if (!unlock(this.#v, 0)) throw new RuntimeError("release unlocked lock")
+  }
+
+  locked(): boolean {
+    return Atomics.load(this.#v, STATE) !== 0
+  }
+
+  /** True while the current holding was taken over from a thread that died holding the lock. */
+  get abandoned(): boolean {
+    return Atomics.load(this.#v, ABANDONED) === 1
+  }
+
+  /** `using _ = await lock.hold()`; rejects `TimeoutError` when `timeout` passes first. */
+  async hold(options?: WaitOptions): Promise<Held> {
+    if (!(await this.acquire(options))) throw holdTimedOut("Lock", options?.timeout)
+    return held(this.abandoned, () => this.release())
+  }
+
+  holdSync(options?: WaitOptions): Held {
+    assertCanBlock("Lock.holdSync()", "await lock.hold()")
+    if (!this.acquireSync(options)) throw holdTimedOut("Lock", options?.timeout)
+    return held(this.abandoned, () => this.release())
+  }
+
+  [toShared](): SharedRecord {
+    return { tag: LOCK_TAG, data: this.#v }
+  }
+}
