@@ -187,7 +187,7 @@ export const poolCases = group("ThreadPool", [
           yield "b"
         }
         const out: string[] = []
-        for await (const value of pool.map(identity, words())) out.push(value)
+        for await (const value of pool.map(identity, words())) out.push(value as string)
         deepEqual(out, ["a", "b"])
         const seen: number[] = []
         await rejects(async () => {
@@ -272,7 +272,8 @@ export const poolCases = group("ThreadPool", [
         ok(firstError.done.has(failing) && firstError.notDone.has(slow), "FIRST_EXCEPTION returns at the first failure")
         const order: Future<unknown>[] = []
         const iterate = (async () => {
-          for await (const future of asCompleted<unknown>([slow, fast, failing])) order.push(future)
+          // The iterator yields the futures themselves; TypeScript types a for-await over thenables as their values.
+          for await (const future of asCompleted<Future<unknown>>([slow, fast, failing])) order.push(future as unknown as Future<unknown>)
         })()
         await rejects(async () => {
           for await (const _ of asCompleted([slow], { timeout: 5 })) throw new Error("the held task cannot complete")

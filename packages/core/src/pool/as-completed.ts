@@ -11,14 +11,14 @@ export interface AsCompletedOptions {
  * duplicates are yielded once. Hand-written rather than an async generator, which would await
  * each yielded future and hand out its value instead of the future.
  */
-export function asCompleted<T>(futures: Iterable<Future<T>>, options: AsCompletedOptions = {}): AsyncIterableIterator<Future<T>> {
+export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options: AsCompletedOptions = {}): AsyncIterableIterator<F> {
   const pending = new Set(futures)
   const { timeout } = options
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
     throw new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`)
   }
   const deadline = timeout === undefined ? Infinity : performance.now() + timeout
-  const finished: Future<T>[] = []
+  const finished: F[] = []
   let wake: (() => void) | undefined
   let closed = false
   for (const future of pending) {
@@ -27,8 +27,8 @@ export function asCompleted<T>(futures: Iterable<Future<T>>, options: AsComplete
       wake?.()
     })
   }
-  const iterator: AsyncIterableIterator<Future<T>> = {
-    async next(): Promise<IteratorResult<Future<T>>> {
+  const iterator: AsyncIterableIterator<F> = {
+    async next(): Promise<IteratorResult<F>> {
       for (;;) {
         if (closed) return { done: true, value: undefined }
         const future = finished.shift()
@@ -53,7 +53,7 @@ export function asCompleted<T>(futures: Iterable<Future<T>>, options: AsComplete
         })
       }
     },
-    async return(): Promise<IteratorResult<Future<T>>> {
+    async return(): Promise<IteratorResult<F>> {
       closed = true
       wake?.()
       return { done: true, value: undefined }

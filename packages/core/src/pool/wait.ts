@@ -12,21 +12,21 @@ export interface FutureWaitOptions {
   readonly returnWhen?: ReturnWhen
 }
 
-export interface WaitResult<T> {
-  readonly done: Set<Future<T>>
-  readonly notDone: Set<Future<T>>
+export interface WaitResult<F extends Future<unknown> = Future<unknown>> {
+  readonly done: Set<F>
+  readonly notDone: Set<F>
 }
 
 /** Waits for futures like Python's `concurrent.futures.wait`; never rejects. */
-export function wait<T>(futures: Iterable<Future<T>>, options: FutureWaitOptions = {}): Promise<WaitResult<T>> {
+export function wait<F extends Future<unknown>>(futures: Iterable<F>, options: FutureWaitOptions = {}): Promise<WaitResult<F>> {
   const { timeout, returnWhen = ALL_COMPLETED } = options
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     return Promise.reject(new TypeError(`returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${String(returnWhen)}`))
   }
   const all = new Set(futures)
-  const done = new Set<Future<T>>()
-  const notDone = new Set<Future<T>>()
-  const failed = (future: Future<T>) => !future.cancelled() && future.done() && exceptionOf(future)
+  const done = new Set<F>()
+  const notDone = new Set<F>()
+  const failed = (future: F) => !future.cancelled() && future.done() && exceptionOf(future)
   for (const future of all) (future.done() ? done : notDone).add(future)
   const satisfied = () =>
     notDone.size === 0 ||
