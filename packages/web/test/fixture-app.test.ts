@@ -47,13 +47,16 @@ describe("fixture app, built by Vite", () => {
     expect(workers.length).toBeGreaterThanOrEqual(3)
   })
 
-  test("threads run in all three styles on the app's bundled worker entry, on an isolated page", async () => {
+  test("threads in all three styles share a Lock, and a pool runs, on the app's bundled worker entry, on an isolated page", async () => {
     const { page, results } = await openApp()
     try {
       expect(results.isolated).toEqual({ ok: true, value: true })
       expect(results.functional).toEqual({ ok: true, value: 6765 })
       expect(results.instance).toMatchObject({ ok: true, value: { inside: { count: 8 }, after: 8, sameIdent: true } })
       expect(results.subclass).toEqual({ ok: true, value: { value: 10, total: 10 } })
+      // 3 × 2000 unsynchronised read-modify-writes, each under the one Lock: none lost.
+      expect(results["lock shared by three styles"]).toEqual({ ok: true, value: { done: [2000, 2000, 2000], heldByPage: 0, counter: 6000, locked: false } })
+      expect(results.pool).toEqual({ ok: true, value: [55, 610, 6765] })
     } finally {
       await page.close()
     }

@@ -1,5 +1,5 @@
-import { configureWeb, Thread, ThreadTargetError } from "@weft/web"
-import { Counter, fib, forever, Summer } from "./tasks"
+import { configureWeb, Lock, Thread, ThreadPool, ThreadTargetError } from "@weft/web"
+import { BumpThread, Bumper, bumpFunction, Counter, fib, forever, Summer } from "./tasks"
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: string; name: string; isTargetError: boolean }
 const results: Record<string, Outcome> = {}
@@ -39,6 +39,33 @@ await scenario("subclass", async () => {
   return { value, total: summer.total }
 })
 await scenario("isolated", async () => crossOriginIsolated)
+await scenario("lock shared by three styles", async () => {
+  const lock = new Lock()
+  const counter = new Int32Array(new SharedArrayBuffer(4))
+  const times = 2000
+  // The page holds the lock while the threads start, so all three contend for it.
+  await lock.acquire()
+  const threads = [
+    new Thread<number>({ target: bumpFunction, args: [lock, counter, times] }),
+    new Thread<number>({ target: new Bumper(lock, counter), method: "bump", args: [times] }),
+    new BumpThread(lock, counter, times),
+  ]
+  for (const t of threads) t.start()
+  const heldByPage = Atomics.load(counter, 0)
+  lock.release()
+  const done = await Promise.all(threads.map((t) => t.join()))
+  return { done, heldByPage, counter: Atomics.load(counter, 0), locked: lock.locked() }
+})
+await scenario("pool", async () => {
+  const pool = new ThreadPool({ maxWorkers: 2 })
+  try {
+    const results: number[] = []
+    for await (const value of pool.map(fib, [10, 15, 20])) results.push(value)
+    return results
+  } finally {
+    await pool.shutdown({ wait: true })
+  }
+})
 
 Object.assign(globalThis, {
   weftResults: results,
