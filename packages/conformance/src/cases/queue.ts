@@ -31,7 +31,7 @@ const cloneable: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
       fc.float64Array({ maxLength: 8 }).map((a) => a.map((x) => (Object.is(x, -0) ? 0 : x))),
     ),
     fc.array(tie("value"), { maxLength: 5 }),
-    fc.dictionary(fc.string().filter((k) => k !== "__proto__"), tie("value"), { maxKeys: 5 }),
+    fc.dictionary(fc.string().filter((k) => k !== "__proto__"), tie("value"), { maxKeys: 5 }).map((d) => ({ ...d })),
     fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie("value")), { maxLength: 4 }).map((entries) => new Map(entries)),
     fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 5 }).map((items) => new Set(items)),
   ),

@@ -240,7 +240,9 @@ export const putNow = threadable(import.meta.url, function putNow(queue: Queue<u
 })
 
 /** Builds primitives inside a thread and returns them: they come back as live handles. */
-export const makePrimitives = threadable(import.meta.url, function makePrimitives(): { lock: Lock; event: Event; queue: Queue<string> } {
+export const makePrimitives = threadable(import.meta.url, async function makePrimitives(): Promise<{ lock: Lock; event: Event; queue: Queue<string> }> {
+  // A thread that creates its first Queue loads the codec before the synchronous faces.
+  await Queue.ready()
   const lock = new Lock()
   lock.acquireSync()
   const event = new Event()

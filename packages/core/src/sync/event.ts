@@ -37,9 +37,10 @@ export class Event {
   waitSync(options?: WaitOptions): boolean {
     assertCanBlock("Event.waitSync()", "await event.wait()")
     if (options?.signal !== undefined) checkSignal(options.signal)
+    // GEN before FLAG: a set() (and clear()) landing between the two reads still shows in GEN.
+    const gen = Atomics.load(this.#v, GEN)
     if (this.isSet()) return true
     const deadline = deadlineOf(options?.timeout)
-    const gen = Atomics.load(this.#v, GEN)
     for (;;) {
       if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
       if (blockWhile(this.#v, GEN, gen, deadline, options?.signal) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen
@@ -48,9 +49,10 @@ export class Event {
 
   async wait(options?: WaitOptions): Promise<boolean> {
     if (options?.signal !== undefined) checkSignal(options.signal)
+    // GEN before FLAG: a set() (and clear()) landing between the two reads still shows in GEN.
+    const gen = Atomics.load(this.#v, GEN)
     if (this.isSet()) return true
     const deadline = deadlineOf(options?.timeout)
-    const gen = Atomics.load(this.#v, GEN)
     for (;;) {
       if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
       if ((await waitWhile(this.#v, GEN, gen, deadline, options?.signal)) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen

@@ -1,0 +1,37 @@
+// The raw baselines' worker: a bare futex mutex, an Atomics.wait/notify ping-pong, postMessage.
+import { parentPort, workerData } from "node:worker_threads"
+
+const { kind } = workerData
+if (kind === "futex") {
+  const { words, counter, times } = workerData
+  for (let i = 0; i < times; i++) {
+    let c = Atomics.compareExchange(words, 0, 0, 1)
+    if (c !== 0) {
+      if (c !== 2) c = Atomics.exchange(words, 0, 2)
+      while (c !== 0) {
+        Atomics.wait(words, 0, 2)
+        c = Atomics.exchange(words, 0, 2)
+      }
+    }
+    counter[0]++
+    if (Atomics.exchange(words, 0, 0) === 2) Atomics.notify(words, 0, 1)
+  }
+  parentPort.postMessage("done")
+} else if (kind === "pingpong") {
+  const { flag, rounds } = workerData
+  for (let i = 0; i < rounds; i++) {
+    while (Atomics.load(flag, 0) !== 1) Atomics.wait(flag, 0, 0)
+    Atomics.store(flag, 0, 0)
+    Atomics.notify(flag, 0)
+  }
+  parentPort.postMessage("done")
+} else if (kind === "messages") {
+  let seen = 0
+  const { count } = workerData
+  parentPort.on("message", () => {
+    if (++seen === count) {
+      parentPort.postMessage("done")
+      parentPort.close()
+    }
+  })
+}
