@@ -122,14 +122,17 @@ if (!values["no-table"]) {
   // hand-off to a worker (a message each way) costs more than the work.
   const tinyScene = defaultScene(64, 48, 50)
   const tinySerial = await render({ scene: tinyScene, style: "serial", tileSize: 1 })
+  const tinyRow = (label: string, r: RenderResult) => {
+    const ok = r.checksum === tinySerial.checksum
+    if (r.style !== "serial") checked++
+    if (!ok) failures.push(`${label}: ${r.checksum} != ${tinySerial.checksum}`)
+    rows.push([label, r.style === "serial" ? "-" : String(r.threads), `${r.ms.toFixed(1)} ms (${((r.ms * 1000) / r.tiles.length).toFixed(2)} µs/task)`, `${(tinySerial.ms / r.ms).toFixed(2)}x`, r.perThread.join(" / "), ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`)])
+  }
+  tinyRow("tiny tasks (1-px tiles): serial", tinySerial)
   const tinyPool = await render({ scene: tinyScene, style: "pool", threads: maxThreads, tileSize: 1 })
-  const tinyOk = tinyPool.checksum === tinySerial.checksum
-  const perTask = (ms: number) => `${((ms * 1000) / tinySerial.tiles.length).toFixed(1)} µs/task`
-  rows.push(["tiny tasks (1-px tiles): serial", "-", `${tinySerial.ms.toFixed(1)} ms`, "1.00x", perTask(tinySerial.ms), green(`ok ${tinySerial.checksum}`)])
-  rows.push([`tiny tasks (1-px tiles): pool`, String(maxThreads), `${tinyPool.ms.toFixed(1)} ms`, `${(tinySerial.ms / tinyPool.ms).toFixed(2)}x`, perTask(tinyPool.ms), tinyOk ? green(`ok ${tinyPool.checksum}`) : red(`MISMATCH ${tinyPool.checksum}`)])
-  checked++
-  if (!tinyOk) failures.push(`tiny tasks through the pool: ${tinyPool.checksum} != ${tinySerial.checksum}`)
-
+  tinyRow("tiny tasks: pool, one per task", tinyPool)
+  const tinyChunked = await render({ scene: tinyScene, style: "pool", threads: maxThreads, tileSize: 1, chunksize: 256 })
+  tinyRow("tiny tasks: pool, chunksize 256", tinyChunked)
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "").length
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => visible(r[c]))))
   for (const [i, r] of rows.entries()) {
@@ -138,8 +141,9 @@ if (!values["no-table"]) {
   }
   console.log(
     dim(
-      `\n${tinySerial.tiles.length} one-pixel tasks: ${tinySerial.ms.toFixed(1)} ms on one thread, ${tinyPool.ms.toFixed(1)} ms through a ${maxThreads}-worker pool.` +
-        `\nThreads pay off when each task is much longer than a hand-off (tens of microseconds); batch tiny work into bigger tasks.`,
+      `\nWhere threads do not pay: ${tinySerial.tiles.length} one-pixel tasks take ${tinySerial.ms.toFixed(1)} ms on one thread, ${tinyPool.ms.toFixed(0)} ms as pool tasks` +
+        ` (a hand-off costs far more than the work), ${tinyChunked.ms.toFixed(0)} ms batched 256 per task.` +
+        `\nThreads pay off when each task is much longer than a hand-off (tens of microseconds) and the job is longer than starting workers.`,
     ),
   )
 }

@@ -32,6 +32,8 @@ export interface RenderOptions {
   /** Threads (pool workers) to use; ignored by "serial". */
   readonly threads?: number
   readonly tileSize?: number
+  /** "pool" only: tiles per pool task (`map`'s chunksize); batching amortises the hand-off. */
+  readonly chunksize?: number
   /** Called as tiles complete (for "queue": polled from the shared statistics). */
   readonly onProgress?: (progress: Progress) => void
 }
@@ -59,7 +61,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
   const tiles = tileGrid(scene, tileSize)
   const started = performance.now()
-  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, onProgress })
+  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, onProgress })
   const ms = performance.now() - started
   return { style, threads, tileSize, tiles, ...drawn, ms, checksum: checksum(drawn.pixels) }
 }
@@ -69,6 +71,7 @@ interface Job {
   readonly tiles: readonly Tile[]
   readonly tileSize: number
   readonly threads: number
+  readonly chunksize: number
   readonly onProgress?: (progress: Progress) => void
 }
 
@@ -104,7 +107,7 @@ function blit(image: Uint8ClampedArray, imageWidth: number, block: Uint8ClampedA
 }
 
 /** Functional style: a pool maps the registered tile function; results arrive in input order. */
-async function pool({ scene, tiles, threads, onProgress }: Job): Promise<Drawn> {
+async function pool({ scene, tiles, threads, chunksize, onProgress }: Job): Promise<Drawn> {
   const image = new Uint8ClampedArray(scene.width * scene.height * 4)
   const owners = new Int8Array(tiles.length).fill(-1)
   const perThread: number[] = Array.from({ length: threads }, () => 0)
@@ -113,7 +116,7 @@ async function pool({ scene, tiles, threads, onProgress }: Job): Promise<Drawn> 
   let done = 0
   const executor = new ThreadPool({ maxWorkers: threads })
   try {
-    for await (const result of executor.map(renderTile, tiles.map((tile) => ({ scene, tile })))) {
+    for await (const result of executor.map(renderTile, tiles.map((tile) => ({ scene, tile })), { chunksize })) {
       const tile = tiles[result.index]
       blit(image, scene.width, result.pixels, tile.x, tile.y, tile.width)
       let slot = slots.get(result.ident)

@@ -18,11 +18,12 @@ test("renders, prints the timing table with checksums that match, and writes the
   const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
   expect(run.stdout).toContain(`match the serial image (checksum ${serial})`)
   for (const style of ["ThreadPool.map(renderTile)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {
-    const rows = run.stdout.split("\n").filter((line) => line.startsWith(style))
+    const rows = run.stdout.split("\n").filter((line) => line.startsWith(`${style}  `))
     expect(rows.map((line) => line.split(/\s{2,}/)[1])).toEqual(["1", "2"])
     for (const row of rows) expect(row).toContain(`ok ${serial}`)
   }
-  expect(run.stdout).toMatch(/tiny tasks \(1-px tiles\): pool\s+2\s+[\d.]+ ms\s+[\d.]+x\s+[\d.]+ µs\/task\s+ok/)
+  expect(run.stdout).toMatch(/tiny tasks: pool, one per task\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
+  expect(run.stdout).toMatch(/tiny tasks: pool, chunksize 256\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
   const png = decode(readFileSync(join(out, "mandelbrot.png")))
   expect([png.width, png.height]).toEqual([96, 64])
   expect(checksum(png.rgba)).toBe(serial)
