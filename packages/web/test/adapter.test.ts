@@ -1,5 +1,5 @@
 // Browser-only behaviour of the adapter, on both pages (isolated and not).
-import { configureWeb, getIdent, Thread, ThreadExitError, ThreadTargetError, type CreateWorker } from "@weft/web"
+import { configureWeb, getIdent, Thread, ThreadPool, ThreadExitError, ThreadTargetError, type CreateWorker } from "@weft/web"
 import { afterEach, describe, expect, inject, test } from "vitest"
 import { capabilitiesInside, entryName, throwLater } from "./web-tasks.js"
 
@@ -52,6 +52,19 @@ describe("web adapter", () => {
     const threads = [new Thread({ target: entryName }), new Thread({ target: entryName })]
     for (const t of threads) t.start()
     for (const t of threads) expect((await t.join()).entry).toBe("custom")
+  })
+
+  test("a ThreadPool runs on browser workers, and on the app's entry with web.createWorker", async () => {
+    const plain = new ThreadPool({ maxWorkers: 2 })
+    const custom = new ThreadPool({ maxWorkers: 2, web: { createWorker: customWorker } })
+    try {
+      const fromPlain = await Promise.all([1, 2, 3].map(() => plain.submit(entryName)))
+      const fromCustom = await Promise.all([1, 2, 3].map(() => custom.submit(entryName)))
+      expect(fromPlain.map((r) => r.entry)).toEqual(["default", "default", "default"])
+      expect(fromCustom.map((r) => r.entry)).toEqual(["custom", "custom", "custom"])
+    } finally {
+      await Promise.all([plain.shutdown({ wait: true }), custom.shutdown({ wait: true })])
+    }
   })
 
   test("createWorker returning something else fails in start() and leaves the thread unstarted", () => {
