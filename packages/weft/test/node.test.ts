@@ -2,11 +2,15 @@
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { describe, expect, test } from "vitest"
-import { checkThread } from "./fixtures/check-weft.ts"
+import { checkLockAndPool, checkThread } from "./fixtures/check-weft.ts"
 
 describe("weft on Node", () => {
   test("import { Thread } from 'weft' runs a thread on @weft/node", async () => {
     await checkThread("node")
+  })
+
+  test("Lock and ThreadPool from 'weft' work across Node threads", async () => {
+    await checkLockAndPool("node")
   })
 
   test.each([

@@ -4,7 +4,7 @@
 import { describe, test } from "bun:test"
 import { groups, skipReason, type Environment } from "@weft/conformance"
 import { getRuntime } from "weft"
-import { checkThread } from "../fixtures/check-weft.ts"
+import { checkLockAndPool, checkThread } from "../fixtures/check-weft.ts"
 
 const runtime = getRuntime()
 const environment: Environment = { ...runtime.capabilities, processExit: true, runtime: "bun" }
@@ -13,6 +13,10 @@ describe("weft on Bun", () => {
   test("import { Thread } from 'weft' runs a thread on @weft/node under Bun", async () => {
     if (typeof (globalThis as { Bun?: unknown }).Bun !== "object") throw new Error("this runner must run under Bun")
     await checkThread("node")
+  })
+
+  test("Lock and ThreadPool from 'weft' work across Bun threads", async () => {
+    await checkLockAndPool("node")
   })
 })
 
