@@ -71,9 +71,10 @@ function progressLine(p: Pick<Progress, "tilesDone" | "tilesTotal" | "perThread"
   return `[${bar}] ${String(Math.round((p.tilesDone / p.tilesTotal) * 100)).padStart(3)}%  ${p.tilesDone}/${p.tilesTotal} tiles  ${counts}`
 }
 
-const version = (process.versions as Record<string, string | undefined>).deno ?? process.versions.node
+const versions = process.versions as Record<string, string | undefined>
+const host = versions.deno ? `Deno ${versions.deno}` : versions.bun ? `Bun ${versions.bun}` : `Node ${versions.node}`
 console.log(bold(`weft demo: Mandelbrot ${scene.width}x${scene.height}, ${scene.maxIterations} iterations, ${tileSize}px tiles`))
-console.log(dim(`runtime: ${runtime.name} (${typeof (process.versions as Record<string, string | undefined>).deno === "string" ? "Deno" : "Node"} ${version}), ${runtime.availableParallelism()} CPUs available\n`))
+console.log(dim(`runtime: ${host}, weft adapter "${runtime.name}", ${runtime.availableParallelism()} CPUs available\n`))
 
 // 1. The live render: RenderThreads draining a shared Queue, progress from shared stats.
 const serial = await render({ scene, style: "serial", tileSize })

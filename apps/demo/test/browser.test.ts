@@ -59,7 +59,7 @@ beforeAll(async () => {
   if (!existsSync(fileURLToPath(new URL("../dist/web/index.html", import.meta.url)))) throw new Error("build the demo first (pnpm --filter @weft/demo build)")
   server = await preview({ configFile, logLevel: "warn", preview: { port: 0 } })
   browser = await chromium.launch({ executablePath, args: chromiumArgs })
-  page = await browser.newPage({ viewport: { width: 1100, height: 560 } })
+  page = await browser.newPage({ viewport: { width: 1280, height: 760 } })
   page.on("pageerror", (error) => pageErrors.push(String(error)))
   await page.goto(`${server.resolvedUrls!.local[0]}?size=${size.width}x${size.height}&iterations=${size.iterations}&style=queue&threads=2`)
 })
@@ -84,8 +84,6 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     // The tint overlay, the legend and the timings table show the threads' share.
     expect(await page.locator("#legend li").count()).toBe(2)
     expect(await page.locator("#timings tbody tr").count()).toBe(2)
-    mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true })
-    await page.screenshot({ path: screenshot, fullPage: true })
   })
 
   test.each(["pool", "bands"])("the %s style, chosen in the page, draws the same canvas", async (style) => {
@@ -98,5 +96,18 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     expect([last.style, last.threads]).toEqual([style, 2])
     expect(last.checksum).toBe(serial)
     expect(state.canvasChecksum).toBe(serial)
+  })
+
+  test("the page as a visitor gets it (720x480, 1000 iterations) draws the serial image; a second render runs warm", async () => {
+    await page.goto(`${server.resolvedUrls!.local[0]}?threads=2`)
+    let state = await settled(2)
+    const reference = checksum(renderSerial(defaultScene(720, 480, 1000), 32).pixels)
+    expect(state.serialChecksum).toBe(reference)
+    expect(state.canvasChecksum).toBe(reference)
+    await page.click("#render")
+    state = await settled(3)
+    expect(state.results.map((r) => r.checksum)).toEqual([reference, reference, reference])
+    mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true })
+    await page.screenshot({ path: screenshot, fullPage: true })
   })
 })

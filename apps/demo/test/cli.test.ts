@@ -15,6 +15,7 @@ test("renders, prints the timing table with checksums that match, and writes the
   const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
   const run = spawnSync(process.execPath, [cli, "--size", "96x64", "--iterations", "200", "--tile", "16", "--threads", "2", "--out", out], { encoding: "utf8" })
   expect(run.status, run.stderr).toBe(0)
+  expect(run.stdout).toMatch(/runtime: Node [\d.]+, weft adapter "node"/)
   const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
   expect(run.stdout).toContain(`match the serial image (checksum ${serial})`)
   for (const style of ["ThreadPool.map(renderTile)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {

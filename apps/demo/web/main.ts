@@ -54,8 +54,13 @@ function drawOverlay(tiles: readonly Tile[], owners: Int8Array): void {
   for (const tile of tiles) {
     const owner = owners[tile.index]
     if (owner < 0) continue
-    overlayContext.fillStyle = `rgb(${threadColor(owner).join(" ")} / 0.38)`
+    // A light wash plus an outline, so the owner reads on dark and bright parts of the image alike.
+    const rgb = threadColor(owner).join(" ")
+    overlayContext.fillStyle = `rgb(${rgb} / 0.28)`
     overlayContext.fillRect(tile.x, tile.y, tile.width, tile.height)
+    overlayContext.strokeStyle = `rgb(${rgb} / 0.95)`
+    overlayContext.lineWidth = 2
+    overlayContext.strokeRect(tile.x + 1.5, tile.y + 1.5, tile.width - 3, tile.height - 3)
   }
 }
 
@@ -71,12 +76,14 @@ function drawLegend(perThread: readonly number[], total: number): void {
   )
 }
 
+const SHORT: Record<Style, string> = { serial: "serial (page thread)", pool: "ThreadPool.map", bands: "TileRenderer bands", queue: "RenderThread + Queue" }
+
 let serialMs: number | undefined
 function addTiming(result: RenderResult): void {
   const ok = state.serialChecksum === "" || result.checksum === state.serialChecksum
   const row = document.createElement("tr")
   const cells = [
-    STYLES[result.style],
+    SHORT[result.style],
     result.style === "serial" ? "main" : String(result.threads),
     `${result.ms.toFixed(0)} ms`,
     serialMs === undefined ? "–" : `${(serialMs / result.ms).toFixed(2)}x`,
