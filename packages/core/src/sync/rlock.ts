@@ -6,7 +6,7 @@ import { markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ACQUIRE_RESTORE, ACQUIRE_RESTORE_SYNC, ATTACH, RELEASE_SAVE } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, OWNER, ownerId, STATE, tryLock, unlock } from "./mutex.js"
+import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, unlock } from "./mutex.js"
 import { assertCanBlock, checkSignal, deadlineOf, type WaitOptions, sharedWords } from "./wait.js"
 
 export const RLOCK_TAG = "weft:RLock"
@@ -27,7 +27,7 @@ export class RLock {
   }
 
   #reenter(me: number): boolean {
-    if (Atomics.load(this.#v, OWNER) !== me) return false
+    if (ownerOf(this.#v, 0) !== me) return false
     Atomics.add(this.#v, COUNT, 1)
     return true
   }
@@ -82,7 +82,7 @@ export class RLock {
 
   /** Whether the calling thread holds it (Python's `_is_owned`). */
   isOwned(): boolean {
-    return Atomics.load(this.#v, STATE) !== 0 && Atomics.load(this.#v, OWNER) === ownerId()
+    return ownerOf(this.#v, 0) === ownerId()
   }
 
   async hold(options?: WaitOptions): Promise<Held> {
