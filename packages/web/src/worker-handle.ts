@@ -37,6 +37,8 @@ export class WebWorkerHandle implements WorkerHandle {
   #attach({ worker, describeLoadFailure }: StartedWorker): void {
     this.#worker = worker
     worker.onmessage = (event: MessageEvent) => {
+      // Nothing the worker posted after its end counts (a job it started while closing).
+      if (this.#ended) return
       if (isExitNotice(event.data)) return this.#end({ code: null })
       for (const listener of this.#listeners) listener(event.data)
     }

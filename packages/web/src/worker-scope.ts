@@ -28,12 +28,15 @@ export function workerEndpoint(): Endpoint {
   scope.addEventListener("message", (event) => {
     for (const listener of listeners) listener(event.data)
   })
-  // self.close() ends a worker silently; wrapped so the parent learns the thread is gone.
-  // Messages posted before it arrive first.
+  // self.close() ends a worker silently, and only after the running script and its microtasks
+  // finish, so the next queued job would start. Wrapped so it behaves like process.exit(): the
+  // parent hears of it (after every message posted before), and nothing else runs here while
+  // the parent terminates the worker.
   const close = scope.close.bind(scope)
   scope.close = () => {
     scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
     close()
+    haltUntilTerminated()
   }
   return {
     post: (message, transfer) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
@@ -43,4 +46,14 @@ export function workerEndpoint(): Endpoint {
     },
     close: () => scope.close(),
   }
+}
+
+/** Parks this worker for good; the parent terminates it on the exit notice. */
+function haltUntilTerminated(): never {
+  if (typeof SharedArrayBuffer === "function") {
+    const never = new Int32Array(new SharedArrayBuffer(4))
+    for (;;) Atomics.wait(never, 0, 0)
+  }
+  // No shared memory (a page that is not cross-origin isolated): spin until terminated.
+  for (;;) {}
 }

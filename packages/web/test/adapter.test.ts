@@ -1,7 +1,7 @@
 // Browser-only behaviour of the adapter, on both pages (isolated and not).
 import { configureWeb, getIdent, Thread, ThreadPool, ThreadExitError, ThreadTargetError, type CreateWorker } from "@weft/web"
 import { afterEach, describe, expect, inject, test } from "vitest"
-import { capabilitiesInside, entryName, throwLater } from "./web-tasks.js"
+import { capabilitiesInside, closeThenWrite, entryName, throwLater } from "./web-tasks.js"
 
 const customWorker: CreateWorker = ({ name }) => new Worker(new URL("./custom-worker.ts", import.meta.url), { type: "module", name })
 
@@ -93,6 +93,13 @@ describe("web adapter", () => {
   test("self.close() inside the thread rejects join() with ThreadExitError", async () => {
     const error = await run(new Thread({ target: () => (globalThis as unknown as { close(): void }).close() })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ThreadExitError)
+  })
+
+  test.skipIf(!inject("isolated"))("nothing runs in a thread after self.close(), as after process.exit()", async () => {
+    const flags = new Int32Array(new SharedArrayBuffer(4))
+    const error = await run(new Thread({ target: closeThenWrite, args: [flags] })).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ThreadExitError)
+    expect(Atomics.load(flags, 0)).toBe(0)
   })
 
   test("a registered target not known to a custom entry still loads by URL in the dev server", async () => {

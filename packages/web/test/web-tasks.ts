@@ -22,3 +22,9 @@ export const throwLater = threadable(import.meta.url, function throwLater(): Pro
   })
   return new Promise(() => {})
 })
+
+/** Calls self.close(), then writes flags[0]: nothing after close() may run, as after process.exit(). */
+export const closeThenWrite = threadable(import.meta.url, function closeThenWrite(flags: Int32Array): void {
+  ;(globalThis as unknown as { close(): void }).close()
+  Atomics.store(flags, 0, 1)
+})
