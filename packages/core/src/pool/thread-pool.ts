@@ -228,8 +228,14 @@ export class ThreadPool implements AsyncDisposable {
     let busy = 0
     let inFlight = 0
     for (const worker of this.#workers) {
-      if (worker.inFlight > 0) busy++
-      inFlight += worker.inFlight
+      // Slots of stolen or stopped tasks wait for the worker's acknowledgement: not work.
+      let held = 0
+      for (const seq of worker.held()) {
+        const task = worker.ring[seq & RING_MASK]
+        if (task !== undefined && !task.done()) held++
+      }
+      if (held > 0) busy++
+      inFlight += held
     }
     return {
       workers: this.#workers.length,
