@@ -62,6 +62,12 @@ export interface Runtime {
    * is not enough (Node loading `.ts` through tsx).
    */
   importModule?(url: string): Promise<unknown>
+  /**
+   * Loads a CommonJS module synchronously, resolved from `base` (a module URL). Where a runtime
+   * has it (Node, Deno), synchronous faces that need a lazily loaded dependency (the Queue's
+   * codec) work before any `await`.
+   */
+  requireSync?(specifier: string, base: string): unknown
   /** Keeps the current thread's event loop alive while a promise is pending (Node's async waits). */
   keepAlive?(): () => void
 }

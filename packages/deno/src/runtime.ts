@@ -1,3 +1,4 @@
+import { createRequire } from "node:module"
 import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
 import type { DenoThreadOptions } from "./options.js"
 
@@ -141,6 +142,7 @@ export const denoRuntime: Runtime = {
       throw new Deno.errors.NotCapable(hint, { cause: error })
     }
   },
+  requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
   keepAlive(): () => void {
     // A pending Atomics.waitAsync does not keep Deno's event loop alive; an interval does.
     const timer = setInterval(() => {}, 1 << 30)

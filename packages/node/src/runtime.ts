@@ -125,6 +125,7 @@ export const nodeRuntime: Runtime = {
   availableParallelism,
   threadId: () => threadId,
   importModule,
+  requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
   keepAlive(): () => void {
     // A pending Atomics.waitAsync does not keep Node's event loop alive; a long timer does.
     const timer = setInterval(() => {}, 1 << 30)
