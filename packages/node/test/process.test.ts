@@ -18,6 +18,16 @@ function runFixture(name: string): Promise<{ code: number | null; stdout: string
   })
 }
 
+describe("Queue codec", () => {
+  test("a fresh process can use a Queue's synchronous faces first, on the main thread and in a thread", async () => {
+    const { code, stdout, stderr } = await runFixture("queue-sync-first.mjs")
+    expect(stderr).toBe("")
+    expect(stdout).toContain("main 1970-01-01T00:00:00.000Z")
+    expect(stdout).toContain("thread 2 x")
+    expect(code).toBe(0)
+  })
+})
+
 describe("process lifetime", () => {
   test("a process whose remaining threads are all daemons exits", async () => {
     const { code, stdout } = await runFixture("daemon-spins.mjs")
