@@ -55,6 +55,8 @@ const scene: Scene = defaultScene(positiveInt("size", size[1]), positiveInt("siz
 const tileSize = positiveInt("tile", values.tile)
 const maxThreads = values.threads === undefined ? Math.max(2, runtime.availableParallelism()) : positiveInt("threads", values.threads)
 const tty = process.stdout.isTTY === true
+// `demo | head` closes the pipe early: stop quietly rather than crash on EPIPE.
+process.stdout.on("error", (error: { code?: string }) => (error.code === "EPIPE" ? process.exit(0) : undefined))
 
 const color = (code: string) => (text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text)
 const bold = color("1")
@@ -64,11 +66,13 @@ const red = color("31")
 const swatch = (slot: number) => (tty ? `\x1b[38;2;${threadColor(slot).join(";")}m■\x1b[0m` : "")
 
 function progressLine(p: Pick<Progress, "tilesDone" | "tilesTotal" | "perThread">): string {
-  const width = 30
-  const filled = Math.round((p.tilesDone / p.tilesTotal) * width)
-  const bar = "█".repeat(filled) + "░".repeat(width - filled)
   const counts = p.perThread.map((n, slot) => `${swatch(slot)}T${slot + 1} ${String(n).padStart(4)}`).join("  ")
-  return `[${bar}] ${String(Math.round((p.tilesDone / p.tilesTotal) * 100)).padStart(3)}%  ${p.tilesDone}/${p.tilesTotal} tiles  ${counts}`
+  const text = ` ${String(Math.round((p.tilesDone / p.tilesTotal) * 100)).padStart(3)}%  ${p.tilesDone}/${p.tilesTotal} tiles  ${counts}`
+  // The bar gives way on a narrow terminal, so the line never wraps (a wrapped line breaks \r).
+  const room = (process.stdout.columns ?? 100) - 3 - text.replace(/\x1b\[[0-9;]*m/g, "").length
+  const width = Math.max(0, Math.min(30, room))
+  const filled = Math.round((p.tilesDone / p.tilesTotal) * width)
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}]${text}`
 }
 
 const versions = process.versions as Record<string, string | undefined>

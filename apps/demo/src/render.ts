@@ -56,6 +56,7 @@ export interface RenderResult {
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const { scene, style, onProgress } = options
+  if (!Object.hasOwn(renderers, style)) throw new TypeError(`style must be one of ${Object.keys(renderers).join(", ")}, got ${String(style)}`)
   const tileSize = options.tileSize ?? 32
   const threads = style === "serial" ? 1 : (options.threads ?? 2)
   if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)

@@ -48,6 +48,7 @@ describe.each<[Style, number]>([
   })
 })
 
-test("render() refuses a thread count it cannot use", async () => {
+test("render() refuses a thread count or a style it does not know", async () => {
   await expect(render({ scene, style: "pool", threads: 0 })).rejects.toThrow(RangeError)
+  await expect(render({ scene, style: "fast" as Style })).rejects.toThrow(/style must be one of serial, pool, bands, queue/)
 })
