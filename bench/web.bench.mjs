@@ -5,7 +5,13 @@ import { fileURLToPath } from "node:url"
 import { chromium } from "playwright"
 import { build, preview } from "vite"
 import { chromiumArgs, executablePath, isolationHeaders } from "../packages/web/test/chromium.mjs"
+import { ensureChromium } from "../scripts/setup.mjs"
 import { median, printTable, us } from "./report.mjs"
+
+if (!ensureChromium()) {
+  console.log(`Chromium is not at ${executablePath} and apt could not install it: the browser benchmark is skipped`)
+  process.exit(0)
+}
 
 const root = fileURLToPath(new URL("./web-page/", import.meta.url))
 const rounds = Number(process.env.ROUNDS ?? 40)

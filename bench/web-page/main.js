@@ -68,6 +68,8 @@ async function poolBurst(pool, tasks) {
   return (performance.now() - t0) / tasks
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
+
 async function samples(rounds, fn) {
   const out = []
   for (let i = 0; i < rounds; i++) out.push(await fn())
@@ -83,9 +85,14 @@ globalThis.runBench = async ({ rounds, tasks, workers }) => {
   result.weft.thread = []
   result.weft.cold = []
   for (let i = 0; i < rounds; i++) {
+    // The spare worker that replaces a taken one boots in the background, and workers are torn
+    // down after they answer: let both settle so no measurement pays for the previous one.
     result.raw.thread.push(await rawThreadTrip())
-    result.weft.thread.push(await weftThreadTrip())
+    await settle()
     result.weft.cold.push(await weftThreadTrip(true))
+    await settle()
+    result.weft.thread.push(await weftThreadTrip())
+    await settle()
   }
   if (!result.hasPool) return result
 
