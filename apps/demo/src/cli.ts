@@ -13,8 +13,8 @@ import { render, STYLES, type Progress, type RenderResult, type Style } from "./
 import { threadColor, tint } from "./tint.js"
 
 const HELP = `Usage: demo [options]
-  --size WxH        image size (default 960x640)
-  --iterations N    escape-time limit (default 1000)
+  --size WxH        image size (default 1200x800)
+  --iterations N    escape-time limit (default 1500)
   --tile N          tile edge in pixels (default 32)
   --threads N       most threads to try (default: available parallelism, at least 2)
   --out DIR         where the PNGs go (default ./out)
@@ -23,8 +23,8 @@ const HELP = `Usage: demo [options]
 
 const { values } = parseArgs({
   options: {
-    size: { type: "string", default: "960x640" },
-    iterations: { type: "string", default: "1000" },
+    size: { type: "string", default: "1200x800" },
+    iterations: { type: "string", default: "1500" },
     tile: { type: "string", default: "32" },
     threads: { type: "string" },
     out: { type: "string", default: "out" },

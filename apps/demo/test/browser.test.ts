@@ -25,6 +25,7 @@ const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url))
 const screenshot = fileURLToPath(new URL("../docs/browser-demo.png", import.meta.url))
 
 interface DemoState {
+  runtime: string
   results: { style: string; threads: number; checksum: string; perThread: number[]; ms: number }[]
   serialChecksum: string
   canvasChecksum: string
@@ -73,6 +74,8 @@ describe("the browser demo, built by Vite, in Chromium", () => {
   test("the page is cross-origin isolated and renders serially, then with RenderThreads; the canvas equals the serial image", async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true)
     const state = await settled(2)
+    // The page imports the bare "weft": Vite's browser condition picked the Web Worker adapter.
+    expect(state.runtime).toBe("web")
     expect(state.serialChecksum).toBe(serial)
     expect(state.results.map((r) => [r.style, r.threads])).toEqual([
       ["serial", 1],

@@ -41,7 +41,7 @@ $("isolation").textContent = isolated
   : "Not cross-origin isolated (no COOP/COEP headers): the pool and band styles work, the Queue + Lock style cannot."
 
 /** What the tests read: the last result, checksums, and the canvas's own checksum. */
-const state = { results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[], serialChecksum: "", canvasChecksum: "", error: "" }
+const state = { runtime: getRuntime().name, results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[], serialChecksum: "", canvasChecksum: "", error: "" }
 Object.assign(globalThis, { demo: state })
 
 function drawImage(pixels: Uint8ClampedArray): void {
