@@ -34,6 +34,8 @@ export interface RenderOptions {
   readonly tileSize?: number
   /** "pool" only: tiles per pool task (`map`'s chunksize); batching amortises the hand-off. */
   readonly chunksize?: number
+  /** "pool" only: a running pool to use (and leave running) instead of starting one. */
+  readonly pool?: ThreadPool
   /** Called as tiles complete (for "queue": polled from the shared statistics). */
   readonly onProgress?: (progress: Progress) => void
 }
@@ -62,7 +64,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
   const tiles = tileGrid(scene, tileSize)
   const started = performance.now()
-  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, onProgress })
+  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, pool: options.pool, onProgress })
   const ms = performance.now() - started
   return { style, threads, tileSize, tiles, ...drawn, ms, checksum: checksum(drawn.pixels) }
 }
@@ -73,6 +75,7 @@ interface Job {
   readonly tileSize: number
   readonly threads: number
   readonly chunksize: number
+  readonly pool?: ThreadPool
   readonly onProgress?: (progress: Progress) => void
 }
 
@@ -108,14 +111,14 @@ function blit(image: Uint8ClampedArray, imageWidth: number, block: Uint8ClampedA
 }
 
 /** Functional style: a pool maps the registered tile function; results arrive in input order. */
-async function pool({ scene, tiles, threads, chunksize, onProgress }: Job): Promise<Drawn> {
+async function pool({ scene, tiles, threads, chunksize, pool: given, onProgress }: Job): Promise<Drawn> {
   const image = new Uint8ClampedArray(scene.width * scene.height * 4)
   const owners = new Int8Array(tiles.length).fill(-1)
   const perThread: number[] = Array.from({ length: threads }, () => 0)
   const slots = new Map<number | null, number>()
   let iterations = 0
   let done = 0
-  const executor = new ThreadPool({ maxWorkers: threads })
+  const executor = given ?? new ThreadPool({ maxWorkers: threads })
   try {
     for await (const result of executor.map(renderTile, tiles.map((tile) => ({ scene, tile })), { chunksize })) {
       const tile = tiles[result.index]
@@ -128,7 +131,7 @@ async function pool({ scene, tiles, threads, chunksize, onProgress }: Job): Prom
       onProgress?.({ tilesDone: ++done, tilesTotal: tiles.length, perThread, image, owners })
     }
   } finally {
-    await executor.shutdown({ wait: true })
+    if (given === undefined) await executor.shutdown({ wait: true })
   }
   return { pixels: image, owners, perThread, iterations }
 }
