@@ -66,3 +66,8 @@ interface Atomics {
     timeout?: number,
   ): { async: false; value: "not-equal" | "timed-out" } | { async: true; value: Promise<"ok" | "timed-out"> }
 }
+
+/** Every target runtime gives an ES module its own URL. */
+interface ImportMeta {
+  readonly url: string
+}
