@@ -67,8 +67,10 @@ const contenders = {
   },
 }
 
+/** The same warm-up for every contender: JIT the one-at-a-time and the batched paths. */
 async function warm(pool) {
-  await Promise.all(Array.from({ length: 200 }, (_, i) => pool.run("noop", i)))
+  for (let i = 0; i < 3000; i++) await pool.run("noop", i)
+  await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run("noop", i)))
 }
 
 async function roundTrip(pool, n = 2000) {
@@ -99,7 +101,7 @@ async function echo(n = 2000) {
     worker.once("message", resolve)
     worker.postMessage({ echo: v })
   })
-  for (let i = 0; i < 200; i++) await once(i)
+  for (let i = 0; i < 3000; i++) await once(i)
   const t0 = performance.now()
   for (let i = 0; i < n; i++) await once(i)
   const us = ((performance.now() - t0) / n) * 1000
