@@ -7,11 +7,18 @@ export interface AsCompletedOptions {
 }
 
 /**
+ * A finished future as `asCompleted` hands it out. TypeScript types `for await` as if it awaited
+ * each thenable it iterates (the runtime does not), so the thenable members are left out of the
+ * type: `done.result()`, `done.exception()` and the rest stay typed.
+ */
+export type CompletedFuture<F extends Future<unknown>> = Omit<F, "then" | "catch" | "finally">
+
+/**
  * Yields each future as it completes (finished or cancelled), like Python's `as_completed`;
  * duplicates are yielded once. Hand-written rather than an async generator, which would await
  * each yielded future and hand out its value instead of the future.
  */
-export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options: AsCompletedOptions = {}): AsyncIterableIterator<F> {
+export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options: AsCompletedOptions = {}): AsyncIterableIterator<CompletedFuture<F>> {
   const pending = new Set(futures)
   const { timeout } = options
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {
