@@ -42,6 +42,12 @@ describe("process lifetime", () => {
     expect(code).toBe(0)
   })
 
+  test("an idle ThreadPool that was never shut down lets the process exit", async () => {
+    const { code, stdout } = await runFixture("idle-pool-exits.mjs")
+    expect(stdout).toContain("results 2,4,6,8 workers 2")
+    expect(code).toBe(0)
+  })
+
   test("a thread's worker does not outlive the thread, even with a timer left running", async () => {
     const { code, stdout } = await runFixture("leftover-timer.mjs")
     expect(stdout).toContain("returned")
