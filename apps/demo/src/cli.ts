@@ -121,6 +121,17 @@ if (!values["no-table"]) {
       const r = await render({ scene, style, threads, tileSize })
       row(r, STYLES[style], baseline.ms)
     }
+    if (style === "pool") {
+      // The rows above include starting the workers and warming their JIT; a pool that is
+      // already running shows the steady state.
+      const running = new ThreadPool({ maxWorkers: maxThreads })
+      try {
+        await render({ scene, style, tileSize, threads: maxThreads, pool: running })
+        row(await render({ scene, style, tileSize, threads: maxThreads, pool: running }), `${STYLES.pool}, warm pool`, baseline.ms)
+      } finally {
+        await running.shutdown()
+      }
+    }
   }
 
   // Where threads do not pay: one-pixel tiles are tasks of a fraction of a microsecond each, so

@@ -119,8 +119,11 @@ async function pool({ scene, tiles, threads, chunksize, pool: given, onProgress 
   let iterations = 0
   let done = 0
   const executor = given ?? new ThreadPool({ maxWorkers: threads })
+  // All tiles in flight at once (as Python's Executor.map submits them): map's default window of
+  // a few tasks would leave a worker idle behind a costly tile that is next in order.
+  const jobs = tiles.map((tile) => ({ scene, tile }))
   try {
-    for await (const result of executor.map(renderTile, tiles.map((tile) => ({ scene, tile })), { chunksize })) {
+    for await (const result of executor.map(renderTile, jobs, { chunksize, maxInFlight: jobs.length })) {
       const tile = tiles[result.index]
       blit(image, scene.width, result.pixels, tile.x, tile.y, tile.width)
       let slot = slots.get(result.ident)

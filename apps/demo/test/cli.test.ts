@@ -23,6 +23,7 @@ test("renders, prints the timing table with checksums that match, and writes the
     expect(rows.map((line) => line.split(/\s{2,}/)[1])).toEqual(["1", "2"])
     for (const row of rows) expect(row).toContain(`ok ${serial}`)
   }
+  expect(run.stdout).toMatch(new RegExp(`ThreadPool\\.map\\(renderTile\\), warm pool\\s+2\\s+\\d+ ms\\s+[\\d.]+x\\s+\\d+ / \\d+\\s+ok ${serial}`))
   expect(run.stdout).toMatch(/tiny tasks: warm pool, one per task\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
   expect(run.stdout).toMatch(/tiny tasks: warm pool, chunksize 256\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
   const png = decode(readFileSync(join(out, "mandelbrot.png")))
