@@ -60,7 +60,7 @@ beforeAll(async () => {
   if (!existsSync(fileURLToPath(new URL("../dist/web/index.html", import.meta.url)))) throw new Error("build the demo first (pnpm --filter @weft/demo build)")
   server = await preview({ configFile, logLevel: "warn", preview: { port: 0 } })
   browser = await chromium.launch({ executablePath, args: chromiumArgs })
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } })
+  page = await browser.newPage({ viewport: { width: 1560, height: 760 } })
   page.on("pageerror", (error) => pageErrors.push(String(error)))
   await page.goto(`${server.resolvedUrls!.local[0]}?size=${size.width}x${size.height}&iterations=${size.iterations}&style=queue&threads=2`)
 })
@@ -101,10 +101,10 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     expect(state.canvasChecksum).toBe(serial)
   })
 
-  test("the page as a visitor gets it (720x480, 1000 iterations) draws the serial image; a second render runs warm", async () => {
+  test("the page as a visitor gets it (960x640, 1500 iterations) draws the serial image; a second render runs warm", async () => {
     await page.goto(`${server.resolvedUrls!.local[0]}?threads=2`)
     let state = await settled(2)
-    const reference = checksum(renderSerial(defaultScene(720, 480, 1000), 32).pixels)
+    const reference = checksum(renderSerial(defaultScene(960, 640, 1500), 32).pixels)
     expect(state.serialChecksum).toBe(reference)
     expect(state.canvasChecksum).toBe(reference)
     await page.click("#render")

@@ -11,8 +11,8 @@ configureWeb({ createWorker: ({ name }) => new Worker(new URL("./weft-worker.ts"
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const params = new URLSearchParams(location.search)
-const [width, height] = (params.get("size") ?? "720x480").split("x").map(Number)
-const scene = defaultScene(width, height, Number(params.get("iterations") ?? 1000))
+const [width, height] = (params.get("size") ?? "960x640").split("x").map(Number)
+const scene = defaultScene(width, height, Number(params.get("iterations") ?? 1500))
 const tileSize = Number(params.get("tile") ?? 32)
 const cores = getRuntime().availableParallelism()
 
