@@ -3,6 +3,7 @@
 // reads the canvas back, compares its checksum with a serial render computed here in Node, and
 // saves the screenshot the README shows.
 import { existsSync, mkdirSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { chromium, type Browser, type Page } from "playwright"
 import { preview, type PreviewServer } from "vite"
@@ -22,7 +23,10 @@ const chromiumArgs = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url))
-const screenshot = fileURLToPath(new URL("../docs/browser-demo.png", import.meta.url))
+// The README's copy is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
+const screenshot = process.env.UPDATE_SCREENSHOT === "1"
+  ? fileURLToPath(new URL("../docs/browser-demo.png", import.meta.url))
+  : join(process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url)), "browser-demo.png")
 
 interface DemoState {
   runtime: string
@@ -110,7 +114,7 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     await page.click("#render")
     state = await settled(3)
     expect(state.results.map((r) => r.checksum)).toEqual([reference, reference, reference])
-    mkdirSync(fileURLToPath(new URL("../docs/", import.meta.url)), { recursive: true })
+    mkdirSync(dirname(screenshot), { recursive: true })
     await page.screenshot({ path: screenshot, fullPage: true })
   })
 })
