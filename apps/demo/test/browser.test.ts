@@ -8,20 +8,9 @@ import { fileURLToPath } from "node:url"
 import { chromium, type Browser, type Page } from "playwright"
 import { preview, type PreviewServer } from "vite"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { chromiumArgs, executablePath } from "../../../packages/web/test/chromium.mjs"
 import { checksum, defaultScene, renderSerial, tileGrid } from "../src/mandelbrot.js"
 
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url))
 // The README's copy is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
 const screenshot = process.env.UPDATE_SCREENSHOT === "1"
