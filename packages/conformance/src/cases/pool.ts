@@ -45,6 +45,11 @@ async function withPool(options: ThreadPoolOptions, body: (pool: ThreadPool) => 
   }
 }
 
+/** Waits (without sleeping a fixed time) until `check()` holds; for pool state that has no shared word to park on. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1))
+}
+
 /** A pool of one worker held busy by `hold` until `release()`: what is submitted next waits. */
 async function busyPool(options: ThreadPoolOptions, body: (pool: ThreadPool, release: () => void, held: Future<string>) => Promise<void>): Promise<void> {
   await withPool({ maxWorkers: 1, ...options }, async (pool) => {
@@ -408,6 +413,42 @@ export const poolCases = group("ThreadPool", [
         equal(idents[0], idents[1])
         equal(idents[2], idents[3])
         ok(idents[0] !== idents[2], `a new worker after two tasks (${idents.join(", ")})`)
+      }),
+  },
+  {
+    name: "maxTasksPerWorker: recycling workers under a flood loses, duplicates and fails nothing",
+    run: () =>
+      withPool({ maxWorkers: 2, maxTasksPerWorker: 50 }, async (pool) => {
+        const n = 500
+        const futures = Array.from({ length: n }, (_, i) => pool.submit(identity, i))
+        const values = await Promise.all(futures)
+        for (let i = 0; i < n; i++) if (values[i] !== i) throw new Error(`task ${i} returned ${String(values[i])}`)
+        const stats = pool.stats()
+        equal(stats.completed, n)
+        equal(stats.failed, 0)
+        equal(stats.cancelled, 0)
+        ok(stats.workers <= 2, `workers ${stats.workers}`)
+        // Recycled one by one too: each task after the limit lands on a fresh worker.
+        const idents = new Set<number | null>()
+        for (let i = 0; i < 101; i++) idents.add((await pool.submit(taskThread)).ident)
+        ok(idents.size >= 3, `101 tasks at 50 per worker ran on ${idents.size} workers`)
+      }),
+  },
+  {
+    name: "idleTimeout: idle workers retire, and later tasks run on fresh workers",
+    run: () =>
+      withPool({ maxWorkers: 2, idleTimeout: 10 }, async (pool) => {
+        const before = await Promise.all([pool.submit(taskThread), pool.submit(taskThread), pool.submit(square, 3)])
+        equal(before[2], 9)
+        await until(() => pool.stats().workers === 0)
+        const stats = pool.stats()
+        equal(stats.busy, 0)
+        equal(stats.completed, 3)
+        const after = await pool.submit(taskThread)
+        ok(!before.slice(0, 2).some((t) => (t as { ident: number | null }).ident === after.ident), "the new task runs on a fresh worker")
+        equal(await pool.submit(square, 5), 25)
+        await until(() => pool.stats().workers === 0)
+        equal(pool.stats().completed, 5)
       }),
   },
   {
