@@ -7,8 +7,13 @@ import { group, type Case } from "../harness.js"
 import { sharedFlags, signal, waitForValue } from "../sync.js"
 import {
   acquireAbandoned,
+  barrierArrival,
   barrierRounds,
   barrierWaiter,
+  blockingTimeouts,
+  blockOnOwnSignal,
+  Box,
+  conditionPhaseWaiter,
   conditionWaitFor,
   conditionWaiter,
   countAction,
@@ -20,11 +25,13 @@ import {
   incrementUnderLock,
   incrementWithHold,
   makePrimitives,
+  recordAction,
   releaseLock,
   rlockReentry,
   semaphoreAcquire,
   semaphoreWorker,
   tryAcquireIn,
+  useKeysAndFields,
   useNested,
   waitWithOwnSignal,
 } from "../tasks/primitive-tasks.js"
@@ -166,6 +173,36 @@ const cases: Case[] = [
     },
   },
   {
+    name: "abandoned the other way round: a terminated Lock holder and an RLock holder that exits; the next acquirer here gets each",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const lockFlags = sharedFlags(3)
+      const spinning = started({ target: dieHolding, args: [lock, lockFlags, "spin"] })
+      await waitForValue(lockFlags, 0, 1)
+      const waiting = lock.acquire({ timeout: 20_000 })
+      await spinning.terminate()
+      equal(await waiting, true, "a parked acquirer notices the holder died")
+      equal(lock.abandoned, true)
+      const held = await lock.hold({ timeout: 0 }).catch((error: unknown) => error)
+      ok(held instanceof TimeoutError, "the lock is held here now")
+      lock.release()
+      equal(lock.locked(), false)
+
+      const rlock = new RLock()
+      const rlockFlags = sharedFlags(3)
+      const exiting = started({ target: dieHolding, args: [rlock, rlockFlags, "exit"] })
+      await waitForValue(rlockFlags, 0, 1)
+      await exiting.join().catch(() => undefined)
+      const taken = await rlock.hold({ timeout: 20_000 })
+      equal(taken.abandoned, true, "hold() reports the abandonment")
+      equal(rlock.isOwned(), true)
+      taken[Symbol.dispose]()
+      equal(rlock.locked(), false, "the dead owner's recursion levels are not inherited: one release frees it")
+      equal(rlock.abandoned, false)
+    },
+  },
+  {
     name: "RLock: reentrant in its thread; a non-owner's release throws RuntimeError",
     requires: shared,
     run: async () => {
@@ -201,19 +238,33 @@ const cases: Case[] = [
     },
   },
   {
-    name: "Condition: notify(2) wakes exactly 2 of 4 waiters; the others time out",
+    name: "Condition: notify(2) wakes exactly 2 of 5 waiters, notify(1) one more, notifyAll() the rest; no token is left over",
     requires: shared,
     run: async () => {
       const cond = new Condition(new Lock())
-      const flags = sharedFlags(2)
-      const threads = Array.from({ length: 4 }, () => started({ target: conditionWaiter, args: [cond, flags, 1_500] }))
-      await waitForValue(flags, 0, 4)
+      // flags[0]: waiters parked, flags[1]: waiters woken, flags[2]: the phase, written under the lock before each notify.
+      const flags = sharedFlags(3)
+      const threads = Array.from({ length: 5 }, () => started({ target: conditionPhaseWaiter, args: [cond, flags] }))
+      await waitForValue(flags, 0, 5)
+      // Each waiter counts itself while holding the lock and gives the lock up only inside wait: all 5 are waiting now.
+      const phases: Array<[phase: number, notify: () => void, wokenAfter: number]> = [
+        [1, () => cond.notify(2), 2],
+        [2, () => cond.notify(1), 3],
+        [3, () => cond.notifyAll(), 5],
+      ]
+      for (const [phase, notify, wokenAfter] of phases) {
+        await cond.acquire()
+        signal(flags, 2, phase)
+        notify()
+        cond.release()
+        await waitForValue(flags, 1, wokenAfter)
+      }
+      const woken = await Promise.all(threads.map((t) => t.join()))
+      deepEqual(woken.sort(), [1, 1, 2, 3, 3], "the phase each waiter was woken in")
       await cond.acquire()
-      cond.notify(2)
+      cond.notify(3)
+      equal(await cond.wait({ timeout: 5 }), false, "a notify with nobody waiting leaves no wake-up behind")
       cond.release()
-      const results = await Promise.all(threads.map((t) => t.join()))
-      equal(results.filter(Boolean).length, 2)
-      equal(Atomics.load(flags, 1), 2)
     },
   },
   {
@@ -266,6 +317,24 @@ const cases: Case[] = [
       deepEqual(await Promise.all(waiters.map((t) => t.join())), [true, true, true])
       event.clear()
       equal(await event.wait({ timeout: 1 }), false)
+    },
+  },
+  {
+    name: "Event: threads blocked in waitSync() return true when set() is followed at once by clear()",
+    requires: shared,
+    run: async () => {
+      const event = new Event()
+      const flags = sharedFlags(2)
+      const waiters = Array.from({ length: 3 }, () => started({ target: eventWaiter, args: [event, flags, 20_000] }))
+      await waitForValue(flags, 0, 3)
+      // A thread may not be parked yet when set() runs, so pulse until all have returned: the flag is never left set.
+      while (Atomics.load(flags, 1) < 3) {
+        event.set()
+        event.clear()
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+      deepEqual(await Promise.all(waiters.map((t) => t.join())), [true, true, true], "a waiter woken by set() returns true though the flag is clear again")
+      equal(event.isSet(), false)
     },
   },
   {
@@ -386,6 +455,162 @@ const cases: Case[] = [
     },
   },
 
+  {
+    name: "Barrier: indices follow arrival order; the action runs once, in the last thread to arrive, before anyone is released",
+    requires: shared,
+    run: async () => {
+      const barrier = new Barrier(3, { action: recordAction })
+      // flags[0]: action runs, flags[1]: the ident of the thread that ran it.
+      const flags = sharedFlags(2)
+      signal(flags, 1, -2)
+      ;(globalThis as { __weftActionFlags?: Int32Array }).__weftActionFlags = flags
+      try {
+        const first = barrier.wait({ timeout: 60_000 })
+        await until(() => barrier.nWaiting === 1)
+        const second = started({ target: barrierArrival, args: [barrier, flags] })
+        await until(() => barrier.nWaiting === 2)
+        const third = started({ target: barrierArrival, args: [barrier, flags] })
+        const [mine, a, b] = await Promise.all([first, second.join(), third.join()])
+        equal(mine, 0, "the first to arrive gets index 0")
+        equal(a.index, 1)
+        equal(b.index, 2, "the last to arrive gets parties - 1")
+        equal(Atomics.load(flags, 0), 1, "the action ran once")
+        equal(Atomics.load(flags, 1), third.ident, "the action ran in the last thread to arrive")
+        deepEqual([a.actionRuns, b.actionRuns], [1, 1], "every waiter was released after the action")
+        deepEqual([a.actionIdent, b.actionIdent], [third.ident, third.ident])
+        equal(barrier.nWaiting, 0)
+      } finally {
+        delete (globalThis as { __weftActionFlags?: Int32Array }).__weftActionFlags
+      }
+    },
+  },
+  {
+    name: "Barrier: an aborted wait rejects AbortError and breaks the barrier; one with an unregistered action cannot cross",
+    requires: shared,
+    run: async () => {
+      const barrier = new Barrier(2)
+      const controller = new AbortController()
+      const waiting = barrier.wait({ signal: controller.signal })
+      await until(() => barrier.nWaiting === 1)
+      controller.abort("leave")
+      const error = (await rejects(waiting, { instanceOf: DOMException, name: "AbortError" })) as Error
+      equal(error.cause, "leave")
+      equal(barrier.broken, true, "a waiter that leaves breaks the barrier, as a timeout does")
+      await rejects(barrier.wait(), { instanceOf: BrokenBarrierError })
+      const local = new Barrier(2, { action: () => undefined })
+      const t = new Thread({ target: barrierWaiter, args: [local] })
+      throws(() => t.start(), { instanceOf: TypeError, message: /threadable/ })
+      equal(t.isAlive(), false)
+    },
+  },
+
+  // --- timeouts and aborts on every wait ---
+  {
+    name: "blocking faces in a thread: a timeout returns false, holdSync() throws TimeoutError, an aborted signal throws AbortError with the reason",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const rlock = new RLock()
+      await lock.acquire()
+      await rlock.acquire()
+      const result = await started({ target: blockingTimeouts, args: [lock, rlock, new Semaphore(0), new Event(), new Condition(new Lock()), new Barrier(2)] }).join()
+      const abort = { error: "AbortError", dom: true, cause: "why" }
+      deepEqual(result, {
+        lock: false,
+        rlock: false,
+        sem: false,
+        event: false,
+        cond: false,
+        condWithoutLock: { error: "RuntimeError", dom: false, cause: undefined },
+        notifyWithoutLock: { error: "RuntimeError", dom: false, cause: undefined },
+        waitFor: 0,
+        lockHold: { error: "TimeoutError", dom: false, cause: undefined },
+        rlockHold: { error: "TimeoutError", dom: false, cause: undefined },
+        semHold: { error: "TimeoutError", dom: false, cause: undefined },
+        lockAbort: abort,
+        semAbort: abort,
+        eventAbort: abort,
+        barrierAbort: abort,
+        barrierTimeout: { error: "BrokenBarrierError", dom: false, cause: undefined },
+      })
+      equal(lock.locked(), true, "the timed-out waits left the lock to its holder")
+      rlock.release()
+      lock.release()
+    },
+  },
+  {
+    name: "async faces: an abort rejects with a DOMException named AbortError whose cause is the reason, and leaves the primitive usable",
+    requires: shared,
+    run: async () => {
+      const reason = new Error("stop waiting")
+      const aborted = async (start: (signal: AbortSignal) => Promise<unknown>): Promise<void> => {
+        const controller = new AbortController()
+        const waiting = start(controller.signal)
+        controller.abort(reason)
+        const error = (await rejects(waiting, { instanceOf: DOMException, name: "AbortError" })) as Error
+        equal(error.cause, reason)
+        await rejects(start(AbortSignal.abort(reason)), { instanceOf: DOMException, name: "AbortError", check: (e) => equal((e as Error).cause, reason) })
+      }
+      const rlock = new RLock()
+      const held = new Lock()
+      await held.acquire()
+      await aborted((signal) => held.hold({ signal }))
+      const sem = new Semaphore(0)
+      await aborted((signal) => sem.acquire({ signal }))
+      sem.release()
+      equal(sem.tryAcquire(), true, "an aborted acquire took nothing")
+      const event = new Event()
+      await aborted((signal) => event.wait({ signal }))
+      const cond = new Condition(rlock)
+      await cond.acquire()
+      await aborted((signal) => cond.wait({ signal }))
+      equal(rlock.isOwned(), true, "an aborted Condition.wait takes its lock back")
+      cond.notify()
+      equal(await cond.wait({ timeout: 5 }), false, "the aborted waiter is no longer counted")
+      cond.release()
+      const queue = new Queue<number>({ maxsize: 1 })
+      await aborted((signal) => queue.get({ signal }))
+      await queue.put(1)
+      await aborted((signal) => queue.put(2, { signal }))
+      equal(await queue.get(), 1)
+      equal(queue.empty(), true, "an aborted put added nothing")
+      held.release()
+    },
+  },
+  {
+    name: "blocking waits on the thread's own signal see cancel() while they wait: Lock, RLock, Semaphore, Condition, Barrier, Queue",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      const rlock = new RLock()
+      await lock.acquire()
+      await rlock.acquire()
+      const blocked = {
+        lock,
+        rlock,
+        semaphore: new Semaphore(0),
+        condition: new Condition(new Lock()),
+        barrier: new Barrier(2),
+        queue: new Queue<unknown>(),
+      } as const
+      const threads = Object.entries(blocked).map(([kind, primitive]) => {
+        const flags = sharedFlags(1)
+        return { kind, flags, thread: started({ target: blockOnOwnSignal, args: [kind as keyof typeof blocked, primitive, flags] }) }
+      })
+      for (const { flags, thread } of threads) {
+        await waitForValue(flags, 0, 1)
+        thread.cancel("enough")
+      }
+      const results = Object.fromEntries(await Promise.all(threads.map(async ({ kind, thread }) => [kind, await thread.join()] as const)))
+      deepEqual(results, { lock: "AbortError", rlock: "AbortError", semaphore: "AbortError", condition: "AbortError", barrier: "AbortError", queue: "AbortError" })
+      lock.release()
+      equal(lock.locked(), false, "the cancelled acquirer did not take the lock")
+      rlock.release()
+      equal(rlock.locked(), false)
+      equal(blocked.barrier.broken, true, "a cancelled barrier wait breaks the barrier")
+    },
+  },
+
   // --- crossing the boundary ---
   {
     name: "primitives nested in Map, Set and arrays arrive as live handles",
@@ -401,6 +626,20 @@ const cases: Case[] = [
       equal(event.isSet(), true)
       equal(sem.tryAcquire() && sem.tryAcquire(), true)
       equal(await queue.get(), 42)
+    },
+  },
+  {
+    name: "primitives used as Map keys and as fields of class instances nested in an argument arrive live",
+    requires: shared,
+    run: async () => {
+      const first = new Lock()
+      const second = new Lock()
+      const events = [new Event(), new Event()]
+      const byKey = new Map([[first, "first"], [second, "second"]])
+      const holder = { boxes: [new Box(events[0]!, "a"), new Box(events[1]!, "b")] }
+      deepEqual(await started({ target: useKeysAndFields, args: [byKey, holder] }).join(), ["first", "second", "a", "b"])
+      deepEqual([first.locked(), second.locked()], [true, true])
+      deepEqual(events.map((e) => e.isSet()), [true, true])
     },
   },
   {
@@ -436,6 +675,18 @@ const cases: Case[] = [
     },
   },
   {
+    name: "a primitive a method leaves on its object comes back to the caller's object live",
+    requires: shared,
+    run: async () => {
+      const gate = new Gate(new Semaphore(0))
+      await started({ target: gate, method: "leaveLatch" }).join()
+      ok(gate.latch instanceof Lock, "the written-back field is a Lock here")
+      equal(gate.latch.locked(), true, "taken in the thread, still held: the same memory")
+      gate.latch.release()
+      equal(gate.latch.tryAcquire(), true)
+    },
+  },
+  {
     name: "primitives created in a thread and returned are live handles here",
     requires: shared,
     run: async () => {
@@ -458,6 +709,17 @@ const cases: Case[] = [
       throws(() => new Semaphore().acquireSync(), { name: "RuntimeError", message: "await semaphore.acquire()" })
       throws(() => new Barrier(1).waitSync(), { name: "RuntimeError", message: "await barrier.wait()" })
       throws(() => new Queue().getSync(), { name: "RuntimeError", message: "await queue.get()" })
+      throws(() => new Lock().holdSync(), { name: "RuntimeError", message: "await lock.hold()" })
+      throws(() => new RLock().acquireSync(), { name: "RuntimeError", message: "await rlock.acquire()" })
+      throws(() => new BoundedSemaphore().acquireSync(), { name: "RuntimeError", message: "await semaphore.acquire()" })
+      throws(() => new Semaphore().holdSync(), { name: "RuntimeError", message: "await semaphore." })
+      throws(() => new Condition().waitSync(), { name: "RuntimeError", message: "await condition.wait()" })
+      throws(() => new Condition().waitForSync(() => true), { name: "RuntimeError", message: "await condition.waitFor()" })
+      throws(() => new Queue().putSync(1), { name: "RuntimeError", message: "await queue.put()" })
+      throws(() => new Queue().joinSync(), { name: "RuntimeError", message: "await queue.join()" })
+      const lock = new Lock()
+      lock.tryAcquire()
+      throws(() => lock.acquireSync({ timeout: 0 }), { name: "RuntimeError", message: "await lock.acquire()" })
     },
   },
   {

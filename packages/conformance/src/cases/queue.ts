@@ -4,7 +4,7 @@ import fc from "fast-check"
 import { Event, Lock, Queue, QueueEmpty, QueueFull, QueueShutDown, Thread } from "@weft/core"
 import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
 import { group, type Case } from "../harness.js"
-import { consume, consumeAsync, produce, putNow, type QueueItem } from "../tasks/primitive-tasks.js"
+import { consume, consumeAsync, produce, putNow, queueBlockingErrors, type QueueItem } from "../tasks/primitive-tasks.js"
 
 const shared = { sharedMemory: true } as const
 
@@ -72,6 +72,27 @@ const cases: Case[] = [
       await rejects(pending, { name: "AbortError" })
       await q.put("after abort")
       equal(await q.get(), "after abort", "an aborted get takes nothing")
+    },
+  },
+  {
+    name: "Queue: the blocking faces in a thread throw QueueEmpty, QueueFull, TimeoutError (joinSync), AbortError and QueueShutDown",
+    requires: shared,
+    run: async () => {
+      const q = new Queue<number>({ maxsize: 1 })
+      deepEqual(await started({ target: queueBlockingErrors, args: [q] }).join(), [
+        "QueueEmpty",
+        "ok",
+        "QueueFull",
+        "AbortError (full)",
+        "TimeoutError",
+        "AbortError (skip)",
+        "ok",
+        "QueueShutDown",
+        1,
+        "QueueShutDown",
+      ])
+      await rejects(q.put(4), { instanceOf: QueueShutDown })
+      throws(() => q.tryGet(), { instanceOf: QueueShutDown })
     },
   },
   {

@@ -1,6 +1,6 @@
 // Targets for the primitive and Queue cases. Imported again inside every worker that runs one.
 // Blocking faces (`*Sync`) are exercised here, inside threads, where every runtime may block.
-import { Barrier, BoundedSemaphore, Condition, currentThread, Event, Lock, Queue, RLock, Semaphore, Thread, threadable } from "@weft/core"
+import { Barrier, BoundedSemaphore, Condition, currentThread, Event, getIdent, Lock, Queue, RLock, Semaphore, Thread, threadable } from "@weft/core"
 
 function raise(flags: Int32Array, index: number, value = 1): void {
   Atomics.store(flags, index, value)
@@ -295,7 +295,13 @@ threadable(import.meta.url, GuardedCounter)
 
 /** A plain object whose method runs in a thread, with a Semaphore field. */
 export class Gate {
+  latch?: Lock
   constructor(public semaphore: Semaphore, public opened = 0) {}
+  /** Leaves a new, held Lock on the object: it must come back to the caller as a live handle. */
+  leaveLatch(): void {
+    this.latch = new Lock()
+    this.latch.acquireSync()
+  }
   open(n: number): number {
     this.semaphore.release(n)
     this.opened += n
@@ -303,3 +309,140 @@ export class Gate {
   }
 }
 threadable(import.meta.url, Gate)
+
+/** Condition waiter that reports the phase (`flags[2]`, written by the notifier under the lock) in which it was woken. */
+export const conditionPhaseWaiter = threadable(import.meta.url, function conditionPhaseWaiter(cond: Condition, flags: Int32Array): number {
+  cond.acquireSync()
+  Atomics.add(flags, 0, 1)
+  Atomics.notify(flags, 0)
+  const notified = cond.waitSync({ timeout: 60_000 })
+  const phase = notified ? Atomics.load(flags, 2) : -1
+  Atomics.add(flags, 1, 1)
+  Atomics.notify(flags, 1)
+  cond.release()
+  return phase
+})
+
+/** Records which thread ran the barrier action (`flags[1] = ident`) and how often (`flags[0]`). Flags come from the global a waiter set. */
+export const recordAction = threadable(import.meta.url, function recordAction(): void {
+  const flags = (globalThis as { __weftActionFlags?: Int32Array }).__weftActionFlags
+  if (flags === undefined) throw new Error("recordAction ran in a thread that did not set up its flags")
+  Atomics.add(flags, 0, 1)
+  Atomics.store(flags, 1, getIdent() ?? -1)
+})
+
+/** One barrier wait; reports the index, this thread's ident, and what the action had recorded by the time this thread was released. */
+export const barrierArrival = threadable(import.meta.url, function barrierArrival(barrier: Barrier, flags: Int32Array): { index: number; ident: number | null; actionRuns: number; actionIdent: number } {
+  ;(globalThis as { __weftActionFlags?: Int32Array }).__weftActionFlags = flags
+  const index = barrier.waitSync({ timeout: 60_000 })
+  return { index, ident: getIdent(), actionRuns: Atomics.load(flags, 0), actionIdent: Atomics.load(flags, 1) }
+})
+
+function outcome(action: () => unknown): unknown {
+  try {
+    return action()
+  } catch (error) {
+    const e = error as { name?: unknown; cause?: unknown }
+    return { error: String(e?.name), dom: typeof DOMException === "function" && error instanceof DOMException, cause: e?.cause instanceof Error ? e.cause.name : e?.cause }
+  }
+}
+
+/**
+ * The blocking faces' timeouts and pre-aborted signals, in a thread: each primitive is held or empty,
+ * so a timed wait returns false (hold throws TimeoutError) and an aborted signal throws AbortError with the reason as cause.
+ */
+export const blockingTimeouts = threadable(import.meta.url, function blockingTimeouts(lock: Lock, rlock: RLock, sem: Semaphore, event: Event, cond: Condition, barrier: Barrier): Record<string, unknown> {
+  const aborted = AbortSignal.abort("why")
+  return {
+    lock: lock.acquireSync({ timeout: 5 }),
+    rlock: rlock.acquireSync({ timeout: 5 }),
+    sem: sem.acquireSync({ timeout: 5 }),
+    event: event.waitSync({ timeout: 5 }),
+    cond: (() => {
+      cond.acquireSync()
+      try {
+        return cond.waitSync({ timeout: 5 })
+      } finally {
+        cond.release()
+      }
+    })(),
+    condWithoutLock: outcome(() => cond.waitSync({ timeout: 5 })),
+    notifyWithoutLock: outcome(() => cond.notify()),
+    waitFor: (() => {
+      const held = cond.holdSync()
+      try {
+        return cond.waitForSync(() => 0, { timeout: 5 })
+      } finally {
+        held[Symbol.dispose]()
+      }
+    })(),
+    lockHold: outcome(() => lock.holdSync({ timeout: 5 })),
+    rlockHold: outcome(() => rlock.holdSync({ timeout: 5 })),
+    semHold: outcome(() => sem.holdSync({ timeout: 5 })),
+    lockAbort: outcome(() => lock.acquireSync({ signal: aborted })),
+    semAbort: outcome(() => sem.acquireSync({ signal: aborted })),
+    eventAbort: outcome(() => event.waitSync({ signal: aborted })),
+    barrierAbort: outcome(() => barrier.waitSync({ signal: aborted })),
+    barrierTimeout: outcome(() => barrier.waitSync({ timeout: 5 })),
+  }
+})
+
+/** Blocks on one primitive with the thread's own signal, after signalling `flags[0] = 1`; cancel() must reach it while it waits. */
+export const blockOnOwnSignal = threadable(import.meta.url, function blockOnOwnSignal(kind: "lock" | "rlock" | "semaphore" | "condition" | "barrier" | "queue", primitive: Lock | RLock | Semaphore | Condition | Barrier | Queue<unknown>, flags: Int32Array): string {
+  const signal = currentThread().signal
+  if (kind === "condition") (primitive as Condition).acquireSync()
+  raise(flags, 0)
+  try {
+    if (kind === "lock" || kind === "rlock" || kind === "semaphore") (primitive as Lock).acquireSync({ signal })
+    else if (kind === "condition") (primitive as Condition).waitSync({ signal })
+    else if (kind === "barrier") (primitive as Barrier).waitSync({ signal })
+    else (primitive as Queue<unknown>).getSync({ signal })
+    return "woken"
+  } catch (error) {
+    // Like Python, a Condition wait takes its lock back however it ends: the Lock must be held here again.
+    if (kind === "condition" && (primitive as Condition).tryAcquire()) return `${(error as Error).name} without the lock`
+    return (error as Error).name
+  } finally {
+    if (kind === "condition") (primitive as Condition).release()
+  }
+})
+
+/** A plain class (never registered) whose instance carries an Event as a field, nested inside an argument. */
+export class Box {
+  constructor(public event: Event, public label = "box") {}
+}
+
+/** Uses primitives found as Map keys and as a field of a class instance nested in an argument. */
+export const useKeysAndFields = threadable(import.meta.url, function useKeysAndFields(byKey: Map<Lock, string>, holder: { boxes: Box[] }): string[] {
+  const done: string[] = []
+  for (const [lock, name] of byKey) if (lock.tryAcquire()) done.push(name)
+  for (const box of holder.boxes) {
+    box.event.set()
+    done.push(box.label)
+  }
+  return done
+})
+
+/** The Queue's blocking faces in a thread, on a queue of maxsize 1: the error each step ends with (or its value). */
+export const queueBlockingErrors = threadable(import.meta.url, function queueBlockingErrors(queue: Queue<number>): unknown[] {
+  const step = (action: () => unknown): unknown => {
+    try {
+      return action() ?? "ok"
+    } catch (error) {
+      const e = error as { name?: unknown; cause?: unknown }
+      return e.cause === undefined ? String(e.name) : `${String(e.name)} (${String(e.cause)})`
+    }
+  }
+  return [
+    step(() => queue.getSync({ timeout: 5 })),
+    step(() => queue.putSync(1)),
+    step(() => queue.putSync(2, { timeout: 5 })),
+    step(() => queue.putSync(2, { signal: AbortSignal.abort("full") })),
+    step(() => queue.joinSync({ timeout: 5 })),
+    step(() => queue.getSync({ signal: AbortSignal.abort("skip") })),
+    step(() => queue.shutdown()),
+    step(() => queue.putSync(3)),
+    step(() => queue.getSync()),
+    step(() => queue.getSync({ timeout: 60_000 })),
+  ]
+})
