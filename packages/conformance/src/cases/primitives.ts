@@ -231,6 +231,30 @@ const cases: Case[] = [
     },
   },
 
+  {
+    name: "RLock: ownership is per thread, not per async task: two async functions here both own it",
+    requires: shared,
+    run: async () => {
+      const rlock = new RLock()
+      const flags = sharedFlags(1)
+      const first = (async () => {
+        await rlock.acquire()
+        await waitForValue(flags, 0, 1)
+        rlock.release()
+      })()
+      const second = (async () => {
+        equal(await rlock.acquire({ timeout: 5 }), true, "another async task on this thread re-enters at once")
+        equal(rlock.isOwned(), true)
+        rlock.release()
+        signal(flags, 0, 1)
+      })()
+      await Promise.all([first, second])
+      equal(rlock.locked(), false)
+      equal(await started({ target: tryAcquireIn, args: [rlock] }).join(), true, "another thread then gets it")
+      equal(rlock.locked(), true, "left held by that (ended) thread")
+    },
+  },
+
   // --- Condition ---
   {
     name: "Condition: wait() and notify() without the lock throw RuntimeError",
