@@ -1,8 +1,4 @@
-import { availableParallelism } from "node:os"
-import { readFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
-import { pathToFileURL } from "node:url"
 import { parentPort, threadId, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads"
 import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
 
@@ -26,6 +22,11 @@ declare module "@weft/core" {
 }
 
 const workerEntry = new URL("./worker.js", import.meta.url)
+
+// Every worker loads this module, and most never need os, fs, path or url (about 0.2 MiB of heap
+// each): they are required on first use instead.
+const requireBuiltin = createRequire(import.meta.url)
+const builtin = <T>(name: string): T => requireBuiltin(name) as T
 
 class PortEndpoint implements Endpoint {
   readonly #listeners = new Set<MessageListener>()
@@ -81,6 +82,9 @@ let tsxReady: Promise<void> | undefined
 
 /** The ESM entry of tsx's API as seen from `from`: its CJS twin cannot register the ESM hooks. */
 function tsxApi(from: string): string | undefined {
+  const { readFileSync } = builtin<typeof import("node:fs")>("node:fs")
+  const { dirname, join } = builtin<typeof import("node:path")>("node:path")
+  const { pathToFileURL } = builtin<typeof import("node:url")>("node:url")
   try {
     const manifest = createRequire(from).resolve("tsx/package.json")
     const exported = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: string | { default: string } }> }).exports["./esm/api"].import
@@ -122,7 +126,7 @@ export const nodeRuntime: Runtime = {
     parentEndpoint ??= new PortEndpoint(parentPort)
     return parentEndpoint
   },
-  availableParallelism,
+  availableParallelism: () => builtin<typeof import("node:os")>("node:os").availableParallelism(),
   threadId: () => threadId,
   importModule,
   requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
