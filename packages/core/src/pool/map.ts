@@ -3,54 +3,63 @@ import type { Future } from "./future.js"
 export interface MapOptions {
   /** Items per task (default 1). Larger chunks amortise the per-task cost for tiny functions. */
   readonly chunksize?: number
-  /** Chunks submitted and not yet consumed, at most (default: 4 × maxWorkers, at least 8). Bounds memory for endless iterables. */
+  /**
+   * Chunks submitted and not yet consumed, at most. Bounds memory for endless iterables. Default:
+   * enough to keep every worker's batch full, from how long tasks have been taking:
+   * 2 × maxWorkers × (tasks a worker holds at once, 2..256), at least 8.
+   */
   readonly maxInFlight?: number
 }
 
 export interface MapSubmitter {
   /** One task: `fn(items)` when not chunked, `fn` over each of `items` when chunked. */
   submit(items: unknown[], chunk: boolean): Future<unknown>
-  /** Resolves when the pool's queue has room (maxQueue). */
-  room(): Promise<void>
+  /** A promise when the pool's queue is full (maxQueue), resolving once it has room; else undefined. */
+  room(): Promise<void> | undefined
+  /** The default window: chunks in flight that keep every worker busy at the current task length. */
+  window(): number
 }
 
 // pool.map: lazy, ordered, bounded. Items are pulled only to keep `maxInFlight` chunks in flight
 // ahead of the consumer; results are yielded in input order; closing the loop early cancels the
-// chunks that have not started and closes the source iterator.
+// chunks that have not started and closes the source iterator. The default window follows the
+// pool's adaptive batch depth: a small fixed window starves workers of batches when tasks are tiny.
 export function mapTasks(
   fn: Function,
   iterable: Iterable<unknown> | AsyncIterable<unknown>,
   options: MapOptions,
-  maxWorkers: number,
   pool: MapSubmitter,
 ): AsyncIterableIterator<unknown> {
   if (typeof fn !== "function") throw new TypeError(`map(fn, iterable) takes a function first, got ${typeof fn}`)
   const chunksize = options.chunksize ?? 1
   if (!Number.isInteger(chunksize) || chunksize < 1) throw new RangeError(`chunksize must be an integer >= 1, got ${String(chunksize)}`)
-  const maxInFlight = options.maxInFlight ?? Math.max(8, 4 * maxWorkers)
-  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be an integer >= 1, got ${String(maxInFlight)}`)
+  const fixed = options.maxInFlight
+  if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) throw new RangeError(`maxInFlight must be an integer >= 1, got ${String(fixed)}`)
   const source = openIterator(iterable)
-  return run(source, chunksize, maxInFlight, pool)
+  const window = fixed === undefined ? () => Math.max(8, pool.window()) : () => fixed
+  return run(source, chunksize, window, pool)
 }
 
-type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>
+type Source = { readonly sync: true; readonly it: Iterator<unknown> } | { readonly sync: false; readonly it: AsyncIterator<unknown> }
 
-function openIterator(iterable: Iterable<unknown> | AsyncIterable<unknown>): AnyIterator {
+function openIterator(iterable: Iterable<unknown> | AsyncIterable<unknown>): Source {
   const value = iterable as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown>; [Symbol.iterator]?: () => Iterator<unknown> }
-  if (value !== null && typeof value === "object" && typeof value[Symbol.asyncIterator] === "function") return value[Symbol.asyncIterator]!()
-  if (value !== null && value !== undefined && typeof value[Symbol.iterator] === "function") return value[Symbol.iterator]!()
+  if (value !== null && typeof value === "object" && typeof value[Symbol.asyncIterator] === "function") return { sync: false, it: value[Symbol.asyncIterator]!() }
+  if (value !== null && value !== undefined && typeof value[Symbol.iterator] === "function") return { sync: true, it: value[Symbol.iterator]!() }
   throw new TypeError("map(fn, iterable) needs an iterable or async iterable as its second argument")
 }
 
-async function* run(source: AnyIterator, chunksize: number, maxInFlight: number, pool: MapSubmitter): AsyncGenerator<unknown> {
+async function* run(source: Source, chunksize: number, window: () => number, pool: MapSubmitter): AsyncGenerator<unknown> {
   const inFlight: Future<unknown>[] = []
   let exhausted = false
   try {
     for (;;) {
+      const maxInFlight = window()
       while (!exhausted && inFlight.length < maxInFlight) {
         const items: unknown[] = []
         while (items.length < chunksize) {
-          const step = await source.next()
+          // A sync source is read without a microtask per item.
+          const step = source.sync ? source.it.next() : await source.it.next()
           if (step.done) {
             exhausted = true
             break
@@ -58,7 +67,8 @@ async function* run(source: AnyIterator, chunksize: number, maxInFlight: number,
           items.push(step.value)
         }
         if (items.length === 0) break
-        await pool.room()
+        const full = pool.room()
+        if (full !== undefined) await full
         inFlight.push(pool.submit(chunksize === 1 ? [items[0]] : items, chunksize !== 1))
       }
       const next = inFlight.shift()
@@ -69,6 +79,6 @@ async function* run(source: AnyIterator, chunksize: number, maxInFlight: number,
     }
   } finally {
     for (const future of inFlight) future.cancel()
-    if (!exhausted) await source.return?.()
+    if (!exhausted) await source.it.return?.()
   }
 }

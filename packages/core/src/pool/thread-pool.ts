@@ -192,14 +192,16 @@ export class ThreadPool implements AsyncDisposable {
 
   /**
    * Applies `fn` to every item, in workers, yielding results in input order. Lazy: items are
-   * pulled only as results are consumed, at most `maxInFlight` chunks ahead, so an endless
-   * iterable is fine. Closing the loop early cancels what has not started.
+   * pulled only as results are consumed, at most `maxInFlight` chunks ahead (default: scaled to
+   * keep every worker's batch full, see MapOptions), so an endless iterable is fine. Closing the
+   * loop early cancels what has not started.
    */
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
-    return mapTasks(fn, iterable, options, this.maxWorkers, {
+    return mapTasks(fn, iterable, options, {
       submit: (items, chunk) => this.#enqueue(fn, undefined, items, undefined, chunk),
       room: () => this.#room(),
+      window: () => 2 * this.maxWorkers * this.#depth,
     }) as AsyncIterableIterator<ResultOf<F>>
   }
 
@@ -699,10 +701,10 @@ export class ThreadPool implements AsyncDisposable {
     return new Promise((resolve) => this.#drainWaiters.push(resolve))
   }
 
-  /** Resolves when the queue has room again (for map under maxQueue). */
-  #room(): Promise<void> {
+  /** Undefined while the queue has room; else a promise that resolves once it has (for map under maxQueue). */
+  #room(): Promise<void> | undefined {
     const max = this.#options.maxQueue
-    if (max === undefined || this.#queue.size - this.#withdrawnInQueue < max) return Promise.resolve()
+    if (max === undefined || this.#queue.size - this.#withdrawnInQueue < max) return undefined
     return new Promise((resolve) => this.#roomWaiters.push(resolve))
   }
 
