@@ -3,7 +3,7 @@ import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
-import { sharedLiveness, threadDied } from "./liveness.js"
+import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker } from "./spare-worker.js"
 import { decodeShared, encodeShared } from "./shareable.js"
@@ -252,8 +252,9 @@ export class Thread<R = unknown> {
     const stopListening = handle.listen((message) => this.#onMessage(message as FromWorker))
     handle.exited.then((exit) => {
       stopListening()
-      threadDied(this.#ident)
-      if (this.#phase !== "ended") {
+      const finished = this.#phase === "ended"
+      threadEnded(this.#ident, !finished || this.#outcome?.ok !== true)
+      if (!finished) {
         const error = this.#terminating
           ? new ThreadTerminatedError(`thread ${this.#name} was terminated`)
           : new ThreadExitError(

@@ -5,6 +5,7 @@ import {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   Future,
+  Lock,
   QueueFull,
   RuntimeError,
   ThreadExitError,
@@ -22,6 +23,7 @@ import {
   failCoded,
   failInit,
   hold,
+  holdLockIgnoringCancel,
   identity,
   ignoreCancel,
   initWorker,
@@ -358,6 +360,24 @@ export const poolCases = group("ThreadPool", [
         const after = await queued
         equal(after.cancelled, false)
         ok(after.ident !== null, "a replacement worker ran the queued task")
+      }),
+  },
+
+  {
+    name: "a Lock held by a task whose worker is terminated after graceMs is abandoned: the next acquirer takes it over",
+    requires: { sharedMemory: true },
+    run: () =>
+      withPool({ maxWorkers: 1, graceMs: 30 }, async (pool) => {
+        const lock = new Lock()
+        const flags = sharedFlags(1)
+        const controller = new AbortController()
+        const stuck = pool.run(holdLockIgnoringCancel, { args: [lock, flags], signal: controller.signal })
+        await waitForValue(flags, 0, 1)
+        controller.abort()
+        await rejects(stuck, { name: "AbortError" })
+        equal(await lock.acquire({ timeout: 20_000 }), true, "the terminated worker's holding is taken over")
+        equal(lock.abandoned, true)
+        lock.release()
       }),
   },
 

@@ -18,6 +18,7 @@ import {
   conditionWaiter,
   countAction,
   dieHolding,
+  endHolding,
   eventWaiter,
   Gate,
   GuardedCounter,
@@ -56,8 +57,12 @@ async function waitForAtLeast(flags: Int32Array, index: number, value: number): 
 }
 
 /** Waits (without sleeping a fixed time) until `check()` holds; for state that has no shared word to park on. */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1))
+async function until(check: () => boolean, what = "the condition"): Promise<void> {
+  // Bounded so a broken build fails here instead of hanging a runner that has no test timeout.
+  for (let tries = 0; !check(); tries++) {
+    if (tries === 20_000) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 1))
+  }
 }
 
 const cases: Case[] = [
@@ -167,6 +172,40 @@ const cases: Case[] = [
       lock.release()
       equal(lock.abandoned, false)
       equal(lock.locked(), false)
+    },
+  },
+  {
+    name: "Lock: a thread that returns holding it hands it on (it stays held, not abandoned; any thread may release it); one whose target throws abandons it",
+    requires: shared,
+    run: async () => {
+      const lock = new Lock()
+      equal(await started({ target: endHolding, args: [lock, "return"] }).join(), "returned holding it")
+      equal(lock.locked(), true)
+      equal(lock.tryAcquire(), false, "a normal return is not a failure: nobody takes it over")
+      equal(await lock.acquire({ timeout: 0 }), false)
+      equal(lock.abandoned, false)
+      lock.release()
+      equal(lock.locked(), false)
+
+      const failing = started({ target: endHolding, args: [lock, "throw"] })
+      await rejects(failing.join(), { message: "failed while holding the lock" })
+      // The failure is recorded once its worker is seen to exit, which may follow join() a little.
+      await until(() => lock.tryAcquire())
+      equal(lock.abandoned, true, "a failed holder's lock is taken over by tryAcquire too")
+      lock.release()
+    },
+  },
+  {
+    name: "RLock: an owner that returns holding it abandons it (only its owner could release it); the next acquirer takes it over",
+    requires: shared,
+    run: async () => {
+      const rlock = new RLock()
+      await started({ target: endHolding, args: [rlock, "return"] }).join()
+      equal(rlock.locked(), true)
+      equal(await rlock.acquire({ timeout: 20_000 }), true)
+      equal(rlock.abandoned, true)
+      rlock.release()
+      equal(rlock.locked(), false)
     },
   },
   {

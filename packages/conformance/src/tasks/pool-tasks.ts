@@ -1,5 +1,5 @@
 // Targets for the pool cases. This module is imported again inside every pool worker that runs one.
-import { currentThread, threadable } from "@weft/core"
+import { currentThread, threadable, type Lock } from "@weft/core"
 import { CodedError } from "./thread-tasks.js"
 
 export const square = threadable(import.meta.url, function square(n: number): number {
@@ -97,3 +97,11 @@ export class Tally {
   }
 }
 threadable(import.meta.url, Tally)
+
+/** Takes the lock, raises `flags[0]`, then never settles and ignores its signal: only terminating its worker ends it. */
+export const holdLockIgnoringCancel = threadable(import.meta.url, function holdLockIgnoringCancel(lock: Lock, flags: Int32Array): Promise<never> {
+  lock.acquireSync()
+  Atomics.store(flags, 0, 1)
+  Atomics.notify(flags, 0)
+  return new Promise<never>(() => {})
+})

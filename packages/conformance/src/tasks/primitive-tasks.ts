@@ -77,6 +77,14 @@ export const dieHolding = threadable(import.meta.url, function dieHolding(lock: 
   else g.close?.()
 })
 
+/** Takes the lock (an RLock twice) and ends with it held: by returning, or by throwing. */
+export const endHolding = threadable(import.meta.url, function endHolding(lock: Lock | RLock, how: "return" | "throw"): string {
+  lock.acquireSync()
+  if (lock instanceof RLock) lock.acquireSync()
+  if (how === "throw") throw new Error("failed while holding the lock")
+  return "returned holding it"
+})
+
 /** The next acquirer of an abandoned lock, from a thread. */
 export const acquireAbandoned = threadable(import.meta.url, function acquireAbandoned(lock: Lock | RLock): { got: boolean; abandoned: boolean; heldAbandoned: boolean; after: boolean } {
   const got = lock.acquireSync({ timeout: 20_000 })

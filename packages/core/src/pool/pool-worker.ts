@@ -20,6 +20,8 @@ export class PoolWorker {
   sent = 0
   /** How many of the pool's target refs this worker has been sent. */
   sentRefs = 0
+  /** The worker's thread ident (what `currentThread().ident` says in its tasks). */
+  ident = 0
   ready = false
   alive = true
   referenced = true

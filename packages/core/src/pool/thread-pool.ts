@@ -1,7 +1,7 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { abortError, QueueFull, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError } from "../errors.js"
 import { inlineSource } from "../inline-target.js"
-import { sharedLiveness } from "../liveness.js"
+import { sharedLiveness, threadEnded } from "../liveness.js"
 import type { TargetRef } from "../protocol.js"
 import { describe, registrationOf } from "../registry.js"
 import { getRuntime, type Runtime, type WorkerExit } from "../runtime.js"
@@ -422,9 +422,10 @@ export class ThreadPool implements AsyncDisposable {
     handle.listen((message) => this.#onMessage(worker, message as PoolFromWorker))
     handle.exited.then((exit) => this.#onExit(worker, exit))
     const identCounter = runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined
+    worker.ident = handle.threadId ?? allocateIdent()
     handle.post({
       t: "pool-init",
-      thread: { name, ident: handle.threadId ?? allocateIdent(), daemon: false },
+      thread: { name, ident: worker.ident, daemon: false },
       control: worker.control,
       identCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
@@ -644,6 +645,7 @@ export class ThreadPool implements AsyncDisposable {
     this.#workers = this.#workers.filter((w) => w !== worker)
     const requeue: PoolTask[] = []
     const control = worker.control
+    let ranTask = false
     for (const seq of worker.held()) {
       const slot = seq & RING_MASK
       const task = worker.ring[slot]
@@ -651,6 +653,7 @@ export class ThreadPool implements AsyncDisposable {
       if (task === undefined || task.done()) continue
       const started = control === undefined ? seq === worker.head : Atomics.load(control, slot * WORDS_PER_SLOT) !== QUEUED
       if (started) {
+        ranTask = true
         this.#failed++
         const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
         task.settleError(
@@ -664,6 +667,9 @@ export class ThreadPool implements AsyncDisposable {
       }
     }
     worker.head = worker.tail
+    // Locks its tasks left held: a worker that failed, or was stopped mid-task, abandoned them.
+    const retiredCleanly = worker.terminating === "idle" || worker.terminating === "retired" || worker.terminating === "shutdown"
+    threadEnded(worker.ident, !retiredCleanly || ranTask)
     if (!worker.ready && worker.terminating === undefined && this.#broken === undefined) {
       this.#queue.unshiftAll(requeue)
       this.#breakPool(new ThreadExitError(`a worker of ${this.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }))

@@ -1,12 +1,13 @@
 // Lock: Python's threading.Lock on one shared futex mutex. Any thread may release it. A lock
-// whose holder died (exit, crash, terminate()) is taken over by the next acquirer, which then
-// reads `abandoned === true` (also on the `Held` that `hold()` returns) until it releases.
+// whose holder failed (exit, crash, terminate(), a target that threw) is taken over by the next
+// acquirer, which then reads `abandoned === true` (also on the `Held` that `hold()` returns) until
+// it releases. A thread that returns normally holding it leaves it held, for another to release.
 import { RuntimeError } from "../errors.js"
 import { markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ATTACH } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, unlock } from "./mutex.js"
+import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
 import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./wait.js"
 
 export const LOCK_TAG = "weft:Lock"
@@ -26,7 +27,7 @@ export class Lock {
       if (options?.signal !== undefined) checkSignal(options.signal)
       const me = ownerId()
       if (tryLock(this.#v, 0, me)) return Promise.resolve(true)
-      return lockAsync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal)
+      return lockAsync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal, "failed")
     } catch (error) {
       return Promise.reject(error)
     }
@@ -38,12 +39,12 @@ export class Lock {
     if (options?.signal !== undefined) checkSignal(options.signal)
     const me = ownerId()
     if (tryLock(this.#v, 0, me)) return true
-    return lockSync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal)
+    return lockSync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal, "failed")
   }
 
   /** Takes the lock if it is free, without waiting. */
   tryAcquire(): boolean {
-    return tryLock(this.#v, 0, ownerId())
+    return tryLockOrTakeOver(this.#v, 0, ownerId(), "failed")
   }
 
   /** Releases the lock; any thread may. Releasing an unlocked lock throws `RuntimeError`. */

@@ -4,7 +4,7 @@
 //          owner folded in so acquire and release stay one atomic each)
 //   ABANDONED  1 while the current holding was taken over from a thread that died holding it
 // Parked waiters wake in slices to look at the owner, since a dying thread notifies nobody.
-import { isThreadDead } from "../liveness.js"
+import { hasThreadEnded, type AbandonedWhen } from "../liveness.js"
 import { currentThread } from "../thread.js"
 import { blockWhile, checkSignal, remaining, waitWhile, type Woken } from "./wait.js"
 
@@ -30,10 +30,17 @@ export function tryLock(v: Int32Array, base: number, me: number): boolean {
   return Atomics.compareExchange(v, base + STATE, 0, me << 1) === 0
 }
 
-/** Takes the mutex over when its holder (in state `c`) is dead; true when this thread now holds it. */
-function takeOverFromDead(v: Int32Array, base: number, me: number, c: number): boolean {
+/** One attempt that also takes over an abandoned holding (tryAcquire). */
+export function tryLockOrTakeOver(v: Int32Array, base: number, me: number, when: AbandonedWhen): boolean {
+  if (tryLock(v, base, me)) return true
+  const c = Atomics.load(v, base + STATE)
+  return c !== 0 && takeOverFromDead(v, base, me, c, when)
+}
+
+/** Takes the mutex over when its holder (in state `c`) abandoned it; true when this thread now holds it. */
+function takeOverFromDead(v: Int32Array, base: number, me: number, c: number, when: AbandonedWhen): boolean {
   const owner = c >>> 1
-  if (owner <= 1 || !isThreadDead(owner - 1)) return false
+  if (owner <= 1 || !hasThreadEnded(owner - 1, when)) return false
   if (Atomics.compareExchange(v, base + STATE, c, (me << 1) | 1) !== c) return false
   Atomics.store(v, base + ABANDONED, 1)
   return true
@@ -42,21 +49,21 @@ function takeOverFromDead(v: Int32Array, base: number, me: number, c: number): b
 type Park = (expected: number) => Woken | Promise<Woken>
 
 /** One step of a contended acquire: true = taken, false = park on `expected`, undefined = look again. */
-function contend(v: Int32Array, base: number, me: number): { taken: true } | { taken: false; expected: number } | undefined {
+function contend(v: Int32Array, base: number, me: number, when: AbandonedWhen): { taken: true } | { taken: false; expected: number } | undefined {
   const c = Atomics.load(v, base + STATE)
   // Having contended, take it with the parked bit set: someone else may still sleep on the word.
   if (c === 0) return Atomics.compareExchange(v, base + STATE, 0, (me << 1) | 1) === 0 ? { taken: true } : undefined
-  if (takeOverFromDead(v, base, me, c)) return { taken: true }
+  if (takeOverFromDead(v, base, me, c, when)) return { taken: true }
   if ((c & 1) === 0 && Atomics.compareExchange(v, base + STATE, c, c | 1) !== c) return undefined
   return { taken: false, expected: c | 1 }
 }
 
 /** Blocking acquire; false on timeout. The caller has tried the fast path already. */
-export function lockSync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined): boolean {
+export function lockSync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined, when: AbandonedWhen = "ended"): boolean {
   checkSignal(signal)
   const park: Park = (expected) => blockWhile(v, base + STATE, expected, deadline, signal, OWNER_CHECK_MS)
   for (;;) {
-    const step = contend(v, base, me)
+    const step = contend(v, base, me, when)
     if (step === undefined) continue
     if (step.taken) return true
     if (park(step.expected) === "timed-out") return Atomics.compareExchange(v, base + STATE, 0, (me << 1) | 1) === 0
@@ -64,10 +71,10 @@ export function lockSync(v: Int32Array, base: number, me: number, deadline: numb
 }
 
 /** Async acquire; resolves false on timeout. */
-export async function lockAsync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
+export async function lockAsync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined, when: AbandonedWhen = "ended"): Promise<boolean> {
   checkSignal(signal)
   for (;;) {
-    const step = contend(v, base, me)
+    const step = contend(v, base, me, when)
     if (step === undefined) continue
     if (step.taken) return true
     const woke = await waitWhile(v, base + STATE, step.expected, deadline, signal, OWNER_CHECK_MS)

@@ -6,7 +6,7 @@ import { markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ACQUIRE_RESTORE, ACQUIRE_RESTORE_SYNC, ATTACH, RELEASE_SAVE } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, unlock } from "./mutex.js"
+import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
 import { assertCanBlock, checkSignal, deadlineOf, type WaitOptions, sharedWords } from "./wait.js"
 
 export const RLOCK_TAG = "weft:RLock"
@@ -61,7 +61,7 @@ export class RLock {
   tryAcquire(): boolean {
     const me = ownerId()
     if (this.#reenter(me)) return true
-    return tryLock(this.#v, 0, me) && this.#took()
+    return tryLockOrTakeOver(this.#v, 0, me, "ended") && this.#took()
   }
 
   /** Releases one level; the last one frees the lock. Only the owning thread may: others get `RuntimeError`. */
