@@ -31,7 +31,8 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const lines = []
-for (const file of existsSync(reports) ? readdirSync(reports).sort() : []) {
+const reportFiles = existsSync(reports) ? readdirSync(reports).filter((file) => /\.(json|xml)$/.test(file)).sort() : []
+for (const file of reportFiles) {
   const text = readFileSync(join(reports, file), "utf8")
   let p = 0
   let f = 0
