@@ -79,6 +79,11 @@ export function setRuntime(runtime: Runtime): void {
   current = runtime
 }
 
+/** Loads a task module in this thread: through the adapter where it overrides loading, else a plain import(). */
+export function importTaskModule(url: string): Promise<unknown> {
+  return current?.importModule !== undefined ? current.importModule(url) : import(/* @vite-ignore */ url)
+}
+
 export function hasRuntime(): boolean {
   return current !== undefined
 }

@@ -1,4 +1,5 @@
 import type { Runtime, SpawnOptions, WorkerHandle } from "./runtime.js"
+import { unrefTimer } from "./unref-timer.js"
 
 // Starting a worker (loading the runtime, then core) is most of a Thread's start-up cost. Like
 // a thread cache, weft keeps one spare worker booted in the background once threads are in use:
@@ -58,8 +59,4 @@ function bootSpare(runtime: Runtime): void {
     spare = entry
   }, 0)
   unrefTimer(timer)
-}
-
-function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
-  if (typeof timer === "object" && timer !== null && typeof timer.unref === "function") timer.unref()
 }

@@ -11,6 +11,11 @@ function carriedKeys(target: object): string[] {
   })
 }
 
+/** The error for an object field that cannot be cloned back to the caller when its thread or task ends. */
+export function fieldNotClonedBack(field: string, owner: string): TypeError {
+  return new TypeError(`field "${field}" of ${owner} cannot be cloned back to the caller: keep structured-cloneable data in fields`)
+}
+
 function cloneError(what: string, label: string, error: unknown): TypeError {
   const reason = error instanceof Error ? error.message : String(error)
   return new TypeError(`${what} of ${label} cannot be sent between threads (${reason}): pass structured-cloneable data`, { cause: error })

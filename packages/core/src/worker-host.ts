@@ -4,9 +4,10 @@ import { compileInline, explainMissingIdentifier } from "./inline-target.js"
 import type { CancelMessage, DoneMessage, RunMessage, ToWorker } from "./protocol.js"
 import { adoptLiveness } from "./liveness.js"
 import { resolveRegistered } from "./registry.js"
-import { setRuntime, type Endpoint, type Runtime } from "./runtime.js"
+import { importTaskModule, setRuntime, type Endpoint, type Runtime } from "./runtime.js"
 import { decodeShared, encodeShared, sharedReady } from "./shareable.js"
-import { collectState } from "./thread-state.js"
+import { collectState, fieldNotClonedBack } from "./thread-state.js"
+import { resolveFunction, resolveMethodClass } from "./target-resolve.js"
 import { isPoolMessage } from "./pool/pool-protocol.js"
 import { handlePoolMessage } from "./pool/task-runner.js"
 import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, Thread } from "./thread.js"
@@ -22,14 +23,14 @@ export function serveWorker(runtime: Runtime): void {
   setRuntime(runtime)
   const parent = runtime.parent()
   if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")
-  parent.listen((message) => onMessage(parent, runtime, message as ToWorker))
+  parent.listen((message) => onMessage(parent, message as ToWorker))
 }
 
-function onMessage(parent: Endpoint, runtime: Runtime, message: ToWorker): void {
-  if (isPoolMessage(message)) return handlePoolMessage(parent, runtime, message)
+function onMessage(parent: Endpoint, message: ToWorker): void {
+  if (isPoolMessage(message)) return handlePoolMessage(parent, message)
   if (message.t === "cancel") return cancel(message)
   queue.push(message)
-  if (running === undefined) void drain(parent, runtime)
+  if (running === undefined) void drain(parent)
 }
 
 function cancel(message: CancelMessage): void {
@@ -38,9 +39,9 @@ function cancel(message: CancelMessage): void {
   else cancelledBeforeStart.set(message.id, reason)
 }
 
-async function drain(parent: Endpoint, runtime: Runtime): Promise<void> {
+async function drain(parent: Endpoint): Promise<void> {
   for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-    const done = await execute(job, runtime)
+    const done = await execute(job)
     try {
       parent.post(done)
     } catch (error) {
@@ -60,10 +61,9 @@ async function drain(parent: Endpoint, runtime: Runtime): Promise<void> {
   }
 }
 
-async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> {
+async function execute(job: RunMessage): Promise<DoneMessage> {
   adoptIdentCounter(job.identCounter)
   adoptLiveness(job.liveness)
-  const importer = runtime.importModule ?? ((url: string) => import(/* @vite-ignore */ url))
   const { target } = job
   let thread: Thread | undefined
   let self: object | undefined
@@ -75,8 +75,7 @@ async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> 
     let call: () => unknown
     switch (target.kind) {
       case "registered": {
-        const fn = await resolveRegistered(target.key, target.url, importer)
-        if (typeof fn !== "function") throw new ThreadTargetError(`"${target.key}" is registered but is not a function`)
+        const fn = await resolveFunction(target.key, target.url)
         thread = begin(job, undefined, undefined)
         call = () => fn(...args)
         break
@@ -94,8 +93,7 @@ async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> 
         break
       }
       case "method": {
-        const Class = await resolveRegistered(target.key, target.url, importer)
-        if (typeof Class !== "function") throw new ThreadTargetError(`"${target.key}" is registered but is not a class`)
+        const Class = await resolveMethodClass(target.key, target.url, target.method)
         const object = Object.create(Class.prototype as object) as Record<string, unknown>
         Object.assign(object, fields)
         const method = object[target.method]
@@ -106,7 +104,7 @@ async function execute(job: RunMessage, runtime: Runtime): Promise<DoneMessage> 
         break
       }
       case "subclass": {
-        const Class = await resolveRegistered(target.key, target.url, importer)
+        const Class = await resolveRegistered(target.key, target.url, importTaskModule)
         if (typeof Class !== "function" || !(Class.prototype instanceof Thread)) {
           throw new ThreadTargetError(`"${target.key}" is registered but is not a Thread subclass`)
         }
@@ -146,7 +144,7 @@ function finish(job: RunMessage, self: object | undefined, outcome: { ok: true; 
     if (failed.length > 0 && result.ok) {
       result = {
         ok: false,
-        error: new TypeError(`field "${failed[0]}" of thread ${job.thread.name}'s object cannot be cloned back to the caller: keep structured-cloneable data in fields`),
+        error: fieldNotClonedBack(failed[0]!, `thread ${job.thread.name}'s object`),
       }
     }
   }

@@ -3,10 +3,10 @@ import { ThreadTargetError } from "../errors.js"
 import { compileInline, explainMissingIdentifier } from "../inline-target.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
-import { resolveRegistered } from "../registry.js"
-import type { Endpoint, Runtime } from "../runtime.js"
+import type { Endpoint } from "../runtime.js"
 import { decodeShared, encodeShared } from "../shareable.js"
-import { collectState } from "../thread-state.js"
+import { collectState, fieldNotClonedBack } from "../thread-state.js"
+import { resolveFunction, resolveMethodClass } from "../target-resolve.js"
 import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
 import {
   FAILED,
@@ -36,7 +36,6 @@ type Resolved =
 const FLUSH_EVERY_MS = 1
 
 let parent: Endpoint
-let runtime: Runtime
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
 let control: Int32Array | undefined
 let ready = false
@@ -55,9 +54,8 @@ let currentTask: Thread | undefined
 /** Cancel reasons that arrived before their task's thread object existed. */
 const cancelReasons = new Map<number, unknown>()
 
-export function handlePoolMessage(endpoint: Endpoint, rt: Runtime, message: PoolToWorker): void {
+export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
   parent = endpoint
-  runtime = rt
   switch (message.t) {
     case "pool-init":
       void init(message)
@@ -187,7 +185,7 @@ async function pump(): Promise<void> {
         const { state, failed } = collectState(self)
         if (failed.length > 0 && status !== FAILED) {
           status = FAILED
-          value = serializeThrown(new TypeError(`field "${failed[0]}" of the task's object cannot be cloned back to the caller: keep structured-cloneable data in fields`))
+          value = serializeThrown(fieldNotClonedBack(failed[0]!, "the task's object"))
         }
         status |= HAS_STATE
         value = { value, state }
@@ -233,23 +231,13 @@ function flush(): void {
 }
 
 async function resolve(ref: TargetRef): Promise<Resolved> {
-  const importer = runtime.importModule ?? ((url: string) => import(/* @vite-ignore */ url))
   switch (ref.kind) {
-    case "registered": {
-      const fn = await resolveRegistered(ref.key, ref.url, importer)
-      if (typeof fn !== "function") throw new ThreadTargetError(`"${ref.key}" is registered but is not a function`)
-      return { kind: "function", fn: fn as (...args: unknown[]) => unknown, inline: undefined }
-    }
+    case "registered":
+      return { kind: "function", fn: await resolveFunction(ref.key, ref.url), inline: undefined }
     case "inline":
       return { kind: "function", fn: compileInline(ref.source, ref.name), inline: ref.name }
-    case "method": {
-      const Class = await resolveRegistered(ref.key, ref.url, importer)
-      if (typeof Class !== "function") throw new ThreadTargetError(`"${ref.key}" is registered but is not a class`)
-      if (typeof (Class.prototype as Record<string, unknown>)[ref.method] !== "function") {
-        throw new ThreadTargetError(`${Class.name} has no method "${ref.method}"`)
-      }
-      return { kind: "method", Class, method: ref.method }
-    }
+    case "method":
+      return { kind: "method", Class: await resolveMethodClass(ref.key, ref.url, ref.method), method: ref.method }
     default:
       throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${ref.kind}"`)
   }

@@ -30,6 +30,7 @@ import { Samples, type Percentiles } from "./pool-stats.js"
 import { PoolTask, type TaskOwner } from "./pool-task.js"
 import { PoolWorker, type Termination } from "./pool-worker.js"
 import { TaskQueue } from "./task-queue.js"
+import { unrefTimer } from "../unref-timer.js"
 
 type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
@@ -763,9 +764,4 @@ function nonNegative(value: number | undefined, name: string): number | undefine
   if (value === undefined) return undefined
   if (typeof value !== "number" || !(value >= 0)) throw new RangeError(`${name} must be a number of milliseconds >= 0, got ${String(value)}`)
   return value
-}
-
-function unrefTimer(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
-  if (typeof timer === "object" && timer !== null && typeof timer.unref === "function") timer.unref()
-  return timer
 }

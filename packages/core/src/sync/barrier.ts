@@ -4,7 +4,7 @@
 // per recent generation says whether it ended broken, so a late waker knows what it missed.
 import { BrokenBarrierError, ThreadTargetError } from "../errors.js"
 import { lookup, registrationOf, resolveRegistered } from "../registry.js"
-import { getRuntime, hasRuntime } from "../runtime.js"
+import { importTaskModule } from "../runtime.js"
 import { decodeLater, markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ATTACH } from "./attach.js"
@@ -77,8 +77,7 @@ export class Barrier {
   #prepare(): Promise<void> | undefined {
     const ref = this.#actionRef
     if (ref === undefined || this.#action !== undefined) return undefined
-    const importer = hasRuntime() ? getRuntime().importModule : undefined
-    return resolveRegistered(ref.key, ref.url, importer ?? ((url) => import(/* @vite-ignore */ url))).then((fn) => {
+    return resolveRegistered(ref.key, ref.url, importTaskModule).then((fn) => {
       this.#action = fn as () => unknown
     })
   }
