@@ -41,6 +41,11 @@ export function decodeLater(promise: Promise<unknown>): void {
   pending.add(tracked)
 }
 
+/** True while a decoder's load is still under way (checked before awaiting, off the common path). */
+export function sharedPending(): boolean {
+  return pending.size > 0
+}
+
 /** Settles once everything decoders asked for has loaded (or failed: the primitive reports that when used). */
 export async function sharedReady(): Promise<void> {
   while (pending.size > 0) await Promise.all(pending)

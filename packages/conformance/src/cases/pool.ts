@@ -3,6 +3,7 @@ import {
   asCompleted,
   CancelledError,
   FIRST_COMPLETED,
+  Barrier,
   FIRST_EXCEPTION,
   Future,
   Lock,
@@ -22,6 +23,7 @@ import {
   awaitTaskSignal,
   failCoded,
   failInit,
+  arriveLast,
   hold,
   holdLockIgnoringCancel,
   identity,
@@ -36,6 +38,7 @@ import {
   taskThread,
 } from "../tasks/pool-tasks.js"
 import { CodedError, exitWith } from "../tasks/thread-tasks.js"
+import { countAction } from "../tasks/primitive-tasks.js"
 
 /** Runs `body` with a fresh pool and always shuts it down (cancelling what is left). */
 async function withPool(options: ThreadPoolOptions, body: (pool: ThreadPool) => Promise<void>): Promise<void> {
@@ -378,6 +381,19 @@ export const poolCases = group("ThreadPool", [
         equal(await lock.acquire({ timeout: 20_000 }), true, "the terminated worker's holding is taken over")
         equal(lock.abandoned, true)
         lock.release()
+      }),
+  },
+
+  {
+    name: "a task given a Barrier whose action lives in a module the worker has not loaded runs that action (loaded before the task starts)",
+    requires: { sharedMemory: true },
+    run: () =>
+      withPool({ maxWorkers: 1 }, async (pool) => {
+        const barrier = new Barrier(2, { action: countAction })
+        const here = barrier.wait({ timeout: 20_000 })
+        here.catch(() => undefined) // awaited below; not unhandled if the task fails first
+        equal(await pool.submit(arriveLast, barrier), 1, "the task arrived second and ran the action")
+        equal(await here, 0)
       }),
   },
 

@@ -1,5 +1,5 @@
 // Targets for the pool cases. This module is imported again inside every pool worker that runs one.
-import { currentThread, threadable, type Lock } from "@weft/core"
+import { currentThread, threadable, type Barrier, type Lock } from "@weft/core"
 import { CodedError } from "./thread-tasks.js"
 
 export const square = threadable(import.meta.url, function square(n: number): number {
@@ -104,4 +104,12 @@ export const holdLockIgnoringCancel = threadable(import.meta.url, function holdL
   Atomics.store(flags, 0, 1)
   Atomics.notify(flags, 0)
   return new Promise<never>(() => {})
+})
+
+/** Arrives last at a two-party barrier (after the caller), so the barrier's action runs in this pool worker. */
+export const arriveLast = threadable(import.meta.url, function arriveLast(barrier: Barrier): number {
+  while (barrier.nWaiting < 1) {
+    // the caller is about to wait
+  }
+  return barrier.waitSync()
 })

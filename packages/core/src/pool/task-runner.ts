@@ -4,7 +4,7 @@ import { compileInline, explainMissingIdentifier } from "../inline-target.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
 import type { Endpoint } from "../runtime.js"
-import { decodeShared, encodeShared } from "../shareable.js"
+import { decodeShared, encodeShared, sharedPending, sharedReady } from "../shareable.js"
 import { collectState, fieldNotClonedBack } from "../thread-state.js"
 import { resolveFunction, resolveMethodClass } from "../target-resolve.js"
 import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
@@ -155,8 +155,14 @@ async function pump(): Promise<void> {
           result = invoke(target, args)
         } else {
           const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
+          const fields = (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined
+          // As for a Thread's job: a Queue's codec or a Barrier's action may still be loading.
+          if (extra.shared && sharedPending()) {
+            flush()
+            await sharedReady()
+          }
           if (target.kind === "method") {
-            self = rebuild(target, (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined)
+            self = rebuild(target, fields)
             result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
           } else if (extra.chunk) result = invokeChunk(target, realArgs)
           else result = invoke(target, realArgs)
