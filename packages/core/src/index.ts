@@ -29,6 +29,7 @@ export {
   RuntimeError,
 } from "./errors.js"
 export { serveWorker } from "./worker-host.js"
+export { discardSpareWorker } from "./spare-worker.js"
 export { isMainThread } from "./is-main-thread.js"
 export { registerShareable, markSharedInUse, toShared, type Shareable, type SharedRecord } from "./shareable.js"
 export { Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, type BarrierOptions, type QueueOptions, type TryGetResult, type Held, type PrimitiveWaitOptions } from "./sync/index.js"

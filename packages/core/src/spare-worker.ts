@@ -34,6 +34,18 @@ export function acquireWorker(runtime: Runtime, options: SpawnOptions): WorkerHa
   return handle
 }
 
+/**
+ * Terminates the spare, so the next thread starts on a worker spawned from now on. Adapters call
+ * it when a setting that shapes new workers changes (the web adapter's `configureWeb`).
+ */
+export function discardSpareWorker(): void {
+  const entry = spare
+  if (entry === undefined) return
+  spare = undefined
+  clearTimeout(entry.retire)
+  void entry.handle.terminate()
+}
+
 function bootSpare(runtime: Runtime): void {
   if (spare !== undefined || booting) return
   booting = true

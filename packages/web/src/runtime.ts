@@ -1,7 +1,7 @@
 import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core"
 import { currentConfig } from "./config.js"
 import type { WebThreadOptions } from "./options.js"
-import { terminateOnPageHide, WebWorkerHandle, type StartedWorker } from "./worker-handle.js"
+import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"
 import { inDedicatedWorker, workerEndpoint } from "./worker-scope.js"
 
 function defaultWorker(): Worker {
@@ -31,16 +31,13 @@ export const webRuntime: Runtime = {
   },
   spawn({ name, options }: SpawnOptions): WorkerHandle {
     const own = (options as WebThreadOptions | undefined)?.createWorker
-    const start = (): StartedWorker => {
-      const createWorker = own ?? currentConfig().createWorker
-      const worker = createWorker === undefined ? defaultWorker() : createWorker({ name })
-      if (typeof Worker === "function" && !(worker instanceof Worker)) {
-        throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
-      }
-      return { worker, describeLoadFailure: loadFailure(createWorker !== undefined) }
+    const createWorker = own ?? currentConfig().createWorker
+    const worker = createWorker === undefined ? defaultWorker() : createWorker({ name })
+    if (typeof Worker === "function" && !(worker instanceof Worker)) {
+      throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
     }
     terminateOnPageHide()
-    return new WebWorkerHandle(start, own === undefined)
+    return new WebWorkerHandle({ worker, describeLoadFailure: loadFailure(createWorker !== undefined) })
   },
   parent(): Endpoint | undefined {
     if (!inDedicatedWorker()) return undefined

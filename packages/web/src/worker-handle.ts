@@ -1,5 +1,4 @@
 import type { MessageListener, WorkerExit, WorkerHandle } from "@weft/core"
-import { configGeneration } from "./config.js"
 import { isExitNotice } from "./worker-scope.js"
 
 // The page's (or a parent worker's) handle on a browser Worker. Browsers report no exit: a
@@ -18,23 +17,13 @@ const live = new Set<WebWorkerHandle>()
 
 export class WebWorkerHandle implements WorkerHandle {
   readonly exited: Promise<WorkerExit>
-  readonly #start: () => StartedWorker
   readonly #listeners = new Set<MessageListener>()
-  #worker!: Worker
+  readonly #worker: Worker
   #settle!: (exit: WorkerExit) => void
   #ended = false
-  #used = false
-  /** The configureWeb() generation the worker was started under, when it follows the adapter's config. */
-  readonly #generation: number | undefined
 
-  constructor(start: () => StartedWorker, followsConfig: boolean) {
-    this.#start = start
-    this.#generation = followsConfig ? configGeneration() : undefined
+  constructor({ worker, describeLoadFailure }: StartedWorker) {
     this.exited = new Promise((resolve) => (this.#settle = resolve))
-    this.#attach(start())
-    live.add(this)
-  }
-  #attach({ worker, describeLoadFailure }: StartedWorker): void {
     this.#worker = worker
     worker.onmessage = (event: MessageEvent) => {
       // Nothing the worker posted after its end counts (a job it started while closing).
@@ -50,6 +39,7 @@ export class WebWorkerHandle implements WorkerHandle {
       const error = event instanceof ErrorEvent && event.message ? ((event.error as unknown) ?? new Error(event.message)) : new Error(describeLoadFailure())
       this.#end({ code: null, error })
     }
+    live.add(this)
   }
   #end(exit: WorkerExit): void {
     if (this.#ended) return
@@ -59,18 +49,6 @@ export class WebWorkerHandle implements WorkerHandle {
     this.#settle(exit)
   }
   post(message: unknown, transfer?: readonly object[]): void {
-    if (!this.#used) {
-      this.#used = true
-      // A spare booted before configureWeb() runs the old entry: start the configured one instead.
-      if (this.#generation !== undefined && this.#generation !== configGeneration() && !this.#ended) {
-        this.#worker.terminate()
-        try {
-          this.#attach(this.#start())
-        } catch (error) {
-          return this.#end({ code: null, error })
-        }
-      }
-    }
     this.#worker.postMessage(message, (transfer ?? []) as Transferable[])
   }
   listen(onMessage: MessageListener): () => void {
