@@ -4,6 +4,7 @@ import {
   CancelledError,
   FIRST_COMPLETED,
   Barrier,
+  Event,
   FIRST_EXCEPTION,
   Future,
   Lock,
@@ -24,6 +25,7 @@ import {
   failCoded,
   failInit,
   arriveLast,
+  awaitEventSet,
   hold,
   holdLockIgnoringCancel,
   identity,
@@ -31,6 +33,7 @@ import {
   initWorker,
   mark,
   readInit,
+  resolvedIdentity,
   slowSquare,
   spinUntilTaskCancelled,
   square,
@@ -394,6 +397,29 @@ export const poolCases = group("ThreadPool", [
         here.catch(() => undefined) // awaited below; not unhandled if the task fails first
         equal(await pool.submit(arriveLast, barrier), 1, "the task arrived second and ran the action")
         equal(await here, 0)
+      }),
+  },
+
+  {
+    name: "a task that blocks on a primitive does not hold back the results its worker has not sent yet: the caller sees them and can wake it",
+    requires: { sharedMemory: true },
+    run: () =>
+      withPool({ maxWorkers: 1 }, async (pool) => {
+        const event = new Event()
+        const set = new Event()
+        set.set()
+        // Every target loaded first (loading one sends the worker's results too), then tiny tasks one
+        // at a time until the pool holds many per worker: the four below travel in one batch.
+        deepEqual(await Promise.all([pool.submit(square, 1), pool.submit(resolvedIdentity, 2), pool.submit(awaitEventSet, set)]), [1, 2, true])
+        for (let i = 0; i < 60; i++) await pool.submit(square, i)
+        // The async task makes the worker send what it has; the next two results wait to be batched.
+        const before = [pool.submit(square, 1), pool.submit(resolvedIdentity, 2)]
+        const first = pool.submit(square, 3)
+        const blocked = pool.submit(awaitEventSet, event)
+        void first.then(() => event.set())
+        deepEqual(await Promise.all(before), [1, 2])
+        equal(await first, 9)
+        equal(await blocked, true, "the task woke because the caller saw the earlier result, not by its timeout")
       }),
   },
 

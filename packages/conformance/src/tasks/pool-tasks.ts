@@ -1,5 +1,5 @@
 // Targets for the pool cases. This module is imported again inside every pool worker that runs one.
-import { currentThread, threadable, type Barrier, type Lock } from "@weft/core"
+import { currentThread, threadable, type Barrier, type Event, type Lock } from "@weft/core"
 import { CodedError } from "./thread-tasks.js"
 
 export const square = threadable(import.meta.url, function square(n: number): number {
@@ -8,6 +8,11 @@ export const square = threadable(import.meta.url, function square(n: number): nu
 
 export const identity = threadable(import.meta.url, function identity<T>(value: T): T {
   return value
+})
+
+/** Returns `value` through an already settled promise: an async task that takes no time. */
+export const resolvedIdentity = threadable(import.meta.url, function resolvedIdentity<T>(value: T): Promise<T> {
+  return Promise.resolve(value)
 })
 
 export const slowSquare = threadable(import.meta.url, async function slowSquare(n: number): Promise<number> {
@@ -112,4 +117,9 @@ export const arriveLast = threadable(import.meta.url, function arriveLast(barrie
     // the caller is about to wait
   }
   return barrier.waitSync()
+})
+
+/** Blocks until the caller sets `event` (at most 10 s): whether it was set. */
+export const awaitEventSet = threadable(import.meta.url, function awaitEventSet(event: Event): boolean {
+  return event.waitSync({ timeout: 10_000 })
 })

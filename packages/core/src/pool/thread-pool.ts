@@ -105,8 +105,8 @@ export interface PoolStats {
 
 const MIN_DEPTH = 2
 const MAX_DEPTH = 256
-/** Keep about this much work (ms) queued in each worker, so it never waits for the pool. */
-const QUEUED_WORK_MS = 2
+/** Keep about this much work (ms) queued in each worker, so it never waits for the pool; twice the worker's result flush interval. */
+const QUEUED_WORK_MS = 8
 const STACK_FLOOD = 64
 
 let poolCounter = 0

@@ -36,6 +36,15 @@ export function sharedWords(words: number, what: string): Int32Array {
 }
 
 let blockingAllowed: boolean | undefined
+let beforeBlocking: (() => void) | undefined
+
+/**
+ * Runs `hook` each time this thread is about to park in a blocking wait. A pool worker sends the
+ * results it is still batching: the task about to block may be waiting for the pool to see them.
+ */
+export function onBeforeBlocking(hook: (() => void) | undefined): void {
+  beforeBlocking = hook
+}
 
 /** Whether `Atomics.wait` may run on this thread: the runtime says so, or a zero-length probe does. */
 export function canBlock(): boolean {
@@ -99,6 +108,7 @@ export function blockWhile(view: Int32Array, index: number, expected: number, de
   const step = own ? Math.min(slice, CANCEL_SLICE_MS) : slice
   const left = remaining(deadline)
   if (left === 0) return "timed-out"
+  beforeBlocking?.()
   const result = Atomics.wait(view, index, expected, Math.min(left, step))
   if (own && cancelledWhileBlocked(signal)) throw abortError(cancelReason(signal))
   if (result === "timed-out" && remaining(deadline) === 0) return "timed-out"
