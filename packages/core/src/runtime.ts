@@ -16,6 +16,12 @@ export interface Endpoint {
   /** Subscribes; returns the unsubscribe function. */
   listen(onMessage: MessageListener): () => void
   close(): void
+  /**
+   * Takes the next message off the port without waiting, bypassing listeners (Node's
+   * `receiveMessageOnPort`). Optional: where it exists, an idle pool worker polls briefly before
+   * it sleeps, so a task sent right after a result starts without an event-loop wake-up.
+   */
+  receiveNow?(): { readonly message: unknown } | undefined
 }
 
 export interface WorkerExit {

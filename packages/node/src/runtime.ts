@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import { parentPort, threadId, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads"
+import { parentPort, receiveMessageOnPort, threadId, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads"
 import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
 
 /** Node-only thread options, passed as `{ node: { ... } }` in `Thread`/`ThreadPool` options. */
@@ -45,6 +45,13 @@ class PortEndpoint implements Endpoint {
   }
   close(): void {
     if ("close" in this.port) this.port.close()
+  }
+}
+
+/** A worker's end of its parent port: can also be read synchronously. */
+class ParentEndpoint extends PortEndpoint {
+  receiveNow(): { readonly message: unknown } | undefined {
+    return receiveMessageOnPort(this.port as MessagePort)
   }
 }
 
@@ -123,7 +130,7 @@ export const nodeRuntime: Runtime = {
   },
   parent(): Endpoint | undefined {
     if (parentPort === null) return undefined
-    parentEndpoint ??= new PortEndpoint(parentPort)
+    parentEndpoint ??= new ParentEndpoint(parentPort)
     return parentEndpoint
   },
   availableParallelism: () => builtin<typeof import("node:os")>("node:os").availableParallelism(),

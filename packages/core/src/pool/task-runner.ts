@@ -37,6 +37,7 @@ type Resolved =
   | { readonly kind: "method"; readonly Class: Function; readonly method: string }
 
 const FLUSH_EVERY_MS = 4
+const POLL_MS = 0.1
 
 let parent: Endpoint
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
@@ -129,87 +130,111 @@ function makeTaskThread(): Thread {
 async function pump(): Promise<void> {
   pumping = true
   try {
-    while (head < queue.length) {
-      const index = queue[head] as number
-      const args = queue[head + 1] as unknown[]
-      const extra = queue[head + 2] as TaskExtra | undefined
-      head += 3
-      const seq = nextSeq++
-      if (!claim(seq)) {
-        out.push(SKIPPED, undefined, 0)
-        cancelReasons.delete(seq)
-        continue
-      }
-      if (extra?.announce) parent.post({ t: "pool-started", seq })
-      const started = performance.now()
-      currentSeq = seq
-      currentTask = undefined
-      enterLazyThread(makeTaskThread)
-      let status = 0
-      let value: unknown
-      let self: Record<string, unknown> | undefined
-      let target = targets[index]
-      try {
-        if (target === undefined) {
-          flush()
-          target = targets[index] = await resolve(refs[index]!)
+    do {
+      while (head < queue.length) {
+        const index = queue[head] as number
+        const args = queue[head + 1] as unknown[]
+        const extra = queue[head + 2] as TaskExtra | undefined
+        head += 3
+        const seq = nextSeq++
+        if (!claim(seq)) {
+          out.push(SKIPPED, undefined, 0)
+          cancelReasons.delete(seq)
+          continue
         }
-        let result: unknown
-        if (extra === undefined) {
-          result = invoke(target, args)
-        } else {
-          const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
-          const fields = (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined
-          // As for a Thread's job: a Queue's codec or a Barrier's action may still be loading.
-          if (extra.shared && sharedPending()) {
+        if (extra?.announce) parent.post({ t: "pool-started", seq })
+        const started = performance.now()
+        currentSeq = seq
+        currentTask = undefined
+        enterLazyThread(makeTaskThread)
+        let status = 0
+        let value: unknown
+        let self: Record<string, unknown> | undefined
+        let target = targets[index]
+        try {
+          if (target === undefined) {
             flush()
-            await sharedReady()
+            target = targets[index] = await resolve(refs[index]!)
           }
-          if (target.kind === "method") {
-            self = rebuild(target, fields)
-            result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
-          } else if (extra.chunk) result = invokeChunk(target, realArgs)
-          else result = invoke(target, realArgs)
-        }
-        if (isThenable(result)) {
-          flush()
-          result = await result
-        }
-        value = result
-        if (typeof value === "object" && value !== null) {
-          const encoded = encodeShared(value)
-          if (encoded.shared) {
-            value = encoded.value
-            status = SHARED
+          let result: unknown
+          if (extra === undefined) {
+            result = invoke(target, args)
+          } else {
+            const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
+            const fields = (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined
+            // As for a Thread's job: a Queue's codec or a Barrier's action may still be loading.
+            if (extra.shared && sharedPending()) {
+              flush()
+              await sharedReady()
+            }
+            if (target.kind === "method") {
+              self = rebuild(target, fields)
+              result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
+            } else if (extra.chunk) result = invokeChunk(target, realArgs)
+            else result = invoke(target, realArgs)
           }
-        }
-      } catch (error) {
-        value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error)
-        status = FAILED
-      }
-      enterLazyThread(undefined)
-      currentSeq = -1
-      currentTask = undefined
-      if (cancelReasons.size > 0) cancelReasons.delete(seq)
-      if (self !== undefined) {
-        const { state, failed } = collectState(self)
-        if (failed.length > 0 && status !== FAILED) {
+          if (isThenable(result)) {
+            flush()
+            result = await result
+          }
+          value = result
+          if (typeof value === "object" && value !== null) {
+            const encoded = encodeShared(value)
+            if (encoded.shared) {
+              value = encoded.value
+              status = SHARED
+            }
+          }
+        } catch (error) {
+          value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error)
           status = FAILED
-          value = serializeThrown(fieldNotClonedBack(failed[0]!, "the task's object"))
         }
-        status |= HAS_STATE
-        value = { value, state }
+        enterLazyThread(undefined)
+        currentSeq = -1
+        currentTask = undefined
+        if (cancelReasons.size > 0) cancelReasons.delete(seq)
+        if (self !== undefined) {
+          const { state, failed } = collectState(self)
+          if (failed.length > 0 && status !== FAILED) {
+            status = FAILED
+            value = serializeThrown(fieldNotClonedBack(failed[0]!, "the task's object"))
+          }
+          status |= HAS_STATE
+          value = { value, state }
+        }
+        const ended = performance.now()
+        out.push(status, value, ended - started)
+        if (ended - lastFlush > FLUSH_EVERY_MS) flush()
       }
-      const ended = performance.now()
-      out.push(status, value, ended - started)
-      if (ended - lastFlush > FLUSH_EVERY_MS) flush()
-    }
+      flush()
+    } while (pollForTasks())
   } finally {
     queue = []
     head = 0
     pumping = false
     flush()
   }
+}
+
+/**
+ * After sending its results, a worker whose parent port can be read synchronously (Node) polls
+ * it for up to POLL_MS before it goes back to its event loop: the pool usually answers a result
+ * with the next task within tens of µs, and taking it here saves the worker's wake-up (a no-op
+ * round trip: median 39 -> 28 µs). The cost is at most POLL_MS of CPU each time a worker idles.
+ * Only pool messages reach a pool worker, so each goes straight to the pool's handler.
+ */
+function pollForTasks(): boolean {
+  const receiveNow = parent.receiveNow
+  if (receiveNow === undefined) return false
+  const until = performance.now() + POLL_MS
+  do {
+    const received = receiveNow.call(parent)
+    if (received !== undefined) {
+      handlePoolMessage(parent, received.message as PoolToWorker)
+      if (head < queue.length) return true
+    }
+  } while (performance.now() < until)
+  return false
 }
 
 function claim(seq: number): boolean {
