@@ -1,9 +1,11 @@
 // Worker-side code for primitives.bench.mjs: a raw worker entry (no weft) for the baselines,
 // and weft targets for the measured side.
 import { threadable } from "@weft/node"
+import { arriveAndWait } from "./gate.mjs"
 
 /** counter++ under a weft Lock. */
-export const lockedIncrements = threadable(import.meta.url, function lockedIncrements(lock, counter, times) {
+export const lockedIncrements = threadable(import.meta.url, function lockedIncrements(lock, counter, times, gate) {
+  arriveAndWait(gate)
   for (let i = 0; i < times; i++) {
     lock.acquireSync()
     counter[0]++

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads"
 import { Lock, Queue, Thread } from "@weft/node"
 import { drain, lockedIncrements, lockPong } from "./primitive-tasks.mjs"
 import { printTable } from "./report.mjs"
+import { arrivals, makeGate, open } from "./gate.mjs"
 
 const rawEntry = new URL("./raw-primitive-worker.mjs", import.meta.url)
 const ns = (ms) => `${(ms * 1e6).toFixed(1)} ns`
@@ -40,17 +41,20 @@ const rawUncontended = best(() => {
   return (performance.now() - t0) / N
 })
 
-// 2. contended counter, 2 workers
-const TIMES = 200_000
+// 2. contended counter, 2 workers; timed from when both are up (start-up is not the lock's cost)
+const TIMES = 2_000_000
 async function weftCounter() {
   const l = new Lock()
   const counter = new Int32Array(new SharedArrayBuffer(4))
-  const t0 = performance.now()
+  const gate = makeGate()
   const threads = [0, 1].map(() => {
-    const t = new Thread({ target: lockedIncrements, args: [l, counter, TIMES] })
+    const t = new Thread({ target: lockedIncrements, args: [l, counter, TIMES, gate] })
     t.start()
     return t
   })
+  await arrivals(gate, 2)
+  const t0 = performance.now()
+  open(gate)
   await Promise.all(threads.map((t) => t.join()))
   if (counter[0] !== 2 * TIMES) throw new Error(`lost updates: ${counter[0]}`)
   return (2 * TIMES) / ((performance.now() - t0) / 1000)
@@ -58,24 +62,30 @@ async function weftCounter() {
 async function rawCounter() {
   const words = new Int32Array(new SharedArrayBuffer(4))
   const counter = new Int32Array(new SharedArrayBuffer(4))
+  const gate = makeGate()
+  const workers = [0, 1].map(() => new Worker(rawEntry, { workerData: { kind: "futex", words, counter, times: TIMES, gate } }))
+  const done = Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))))
+  await arrivals(gate, 2)
   const t0 = performance.now()
-  await Promise.all([0, 1].map(() => new Promise((resolve) => {
-    const w = new Worker(rawEntry, { workerData: { kind: "futex", words, counter, times: TIMES } })
-    w.once("message", () => w.terminate().then(resolve))
-  })))
+  open(gate)
+  await done
+  const rate = (2 * TIMES) / ((performance.now() - t0) / 1000)
+  await Promise.all(workers.map((w) => w.terminate()))
   if (counter[0] !== 2 * TIMES) throw new Error(`lost updates: ${counter[0]}`)
-  return (2 * TIMES) / ((performance.now() - t0) / 1000)
+  return rate
 }
 
-// 3. hand-off latency (one round trip = two hand-offs)
+// 3. hand-off latency (one round trip = two hand-offs); the first round waits for the worker to boot
 const ROUNDS = 20_000
 async function weftHandoff() {
   const ping = new Lock()
   const pong = new Lock()
   ping.acquireSync()
   pong.acquireSync()
-  const t = new Thread({ target: lockPong, args: [ping, pong, ROUNDS] })
+  const t = new Thread({ target: lockPong, args: [ping, pong, ROUNDS + 1] })
   t.start()
+  ping.release()
+  await pong.acquire()
   const t0 = performance.now()
   for (let i = 0; i < ROUNDS; i++) {
     ping.release()
@@ -87,37 +97,46 @@ async function weftHandoff() {
 }
 async function rawHandoff() {
   const flag = new Int32Array(new SharedArrayBuffer(4))
-  const w = new Worker(rawEntry, { workerData: { kind: "pingpong", flag, rounds: ROUNDS } })
+  const w = new Worker(rawEntry, { workerData: { kind: "pingpong", flag, rounds: ROUNDS + 1 } })
   const done = new Promise((resolve) => w.once("message", resolve))
-  // Let the worker boot before timing (it parks on the flag).
-  await new Promise((resolve) => setTimeout(resolve, 100))
-  const t0 = performance.now()
-  for (let i = 0; i < ROUNDS; i++) {
+  const round = () => {
     Atomics.store(flag, 0, 1)
     Atomics.notify(flag, 0)
     while (Atomics.load(flag, 0) !== 0) Atomics.wait(flag, 0, 1)
   }
+  Atomics.store(flag, 0, 1)
+  Atomics.notify(flag, 0)
+  while (Atomics.load(flag, 0) !== 0) {
+    const wait = Atomics.waitAsync(flag, 0, 1)
+    if (wait.async) await wait.value
+  }
+  const t0 = performance.now()
+  for (let i = 0; i < ROUNDS; i++) round()
   const elapsed = performance.now() - t0
   await done
   await w.terminate()
   return elapsed / ROUNDS
 }
 
-// 4. Queue throughput vs postMessage
+// 4. Queue throughput vs postMessage, from the first item the worker has taken
 const ITEMS = 200_000
 async function weftQueue() {
   const q = new Queue({ maxsize: 1024 })
   await Queue.ready()
-  const t = new Thread({ target: drain, args: [q, ITEMS] })
+  const t = new Thread({ target: drain, args: [q, ITEMS + 1] })
   t.start()
+  q.putSync({ n: 0 })
+  while (!q.empty()) await new Promise((resolve) => setTimeout(resolve, 1))
   const t0 = performance.now()
   for (let i = 0; i < ITEMS; i++) q.putSync({ n: i })
   await t.join()
   return ITEMS / ((performance.now() - t0) / 1000)
 }
 async function rawMessages() {
-  const w = new Worker(rawEntry, { workerData: { kind: "messages", count: ITEMS } })
-  await new Promise((resolve) => w.once("online", resolve))
+  const w = new Worker(rawEntry, { workerData: { kind: "messages", count: ITEMS + 1 } })
+  const ready = new Promise((resolve) => w.once("message", resolve))
+  w.postMessage({ n: 0 })
+  await ready
   const done = new Promise((resolve) => w.once("message", resolve))
   const t0 = performance.now()
   for (let i = 0; i < ITEMS; i++) w.postMessage({ n: i })

@@ -1,9 +1,11 @@
 // The raw baselines' worker: a bare futex mutex, an Atomics.wait/notify ping-pong, postMessage.
 import { parentPort, workerData } from "node:worker_threads"
+import { arriveAndWait } from "./gate.mjs"
 
 const { kind } = workerData
 if (kind === "futex") {
-  const { words, counter, times } = workerData
+  const { words, counter, times, gate } = workerData
+  arriveAndWait(gate)
   for (let i = 0; i < times; i++) {
     let c = Atomics.compareExchange(words, 0, 0, 1)
     if (c !== 0) {
@@ -29,7 +31,8 @@ if (kind === "futex") {
   let seen = 0
   const { count } = workerData
   parentPort.on("message", () => {
-    if (++seen === count) {
+    if (++seen === 1) parentPort.postMessage("ready")
+    if (seen === count) {
       parentPort.postMessage("done")
       parentPort.close()
     }

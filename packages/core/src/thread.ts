@@ -57,6 +57,8 @@ let identCounter: Int32Array | undefined
 let excepthook: Excepthook = defaultExcepthook
 let current: Thread | undefined
 let main: Thread | undefined
+/** The running thread's ident, known even while a pool task's thread object is not built yet. */
+let currentIdent: number | undefined
 const alive = new Set<Thread>()
 
 function defaultExcepthook({ error, thread }: ExcepthookArgs): void {
@@ -335,6 +337,7 @@ export type { Outcome as ThreadOutcome, LaunchRequest }
 /** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
 export function enterThread(Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
   current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
+  currentIdent = info.ident
   return current
 }
 
@@ -343,11 +346,12 @@ let makeCurrent: (() => Thread) | undefined
 /**
  * Inside a pool worker: the thread object of the task at hand is built only if the task asks
  * for `currentThread()` (most never do, and a pool runs hundreds of thousands per second).
- * `make` calls `enterThread`; `undefined` leaves the task.
+ * `make` calls `enterThread`; `undefined` leaves the task. `ident` is the thread's ident.
  */
-export function enterLazyThread(make: (() => Thread) | undefined): void {
+export function enterLazyThread(make: (() => Thread) | undefined, ident?: number): void {
   current = undefined
   makeCurrent = make
+  currentIdent = make === undefined ? undefined : ident
 }
 
 /** Inside a worker: installs the ident counter the parent shares, so nested threads stay unique. */
@@ -395,7 +399,8 @@ export function activeCount(): number {
 }
 
 export function getIdent(): number {
-  return currentThread().ident ?? 0
+  // Locks ask on every acquire: answer without building a pool task's thread object.
+  return currentIdent ?? currentThread().ident ?? 0
 }
 
 /** Sets the hook called for each thread that fails while nobody is joining it; returns the previous hook. */

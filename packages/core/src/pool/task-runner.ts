@@ -87,7 +87,7 @@ async function init(message: PoolInitMessage): Promise<void> {
   if (message.initializer !== undefined) {
     const { target, shared } = message.initializer
     const args = (shared ? decodeShared(message.initializer.args) : message.initializer.args) as unknown[]
-    enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0))
+    enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0), info.ident)
     try {
       const resolved = await resolve(target)
       if (resolved.kind !== "function") throw new ThreadTargetError("the pool's initializer must be a function")
@@ -146,7 +146,7 @@ async function pump(): Promise<void> {
         const started = performance.now()
         currentSeq = seq
         currentTask = undefined
-        enterLazyThread(makeTaskThread)
+        enterLazyThread(makeTaskThread, info.ident)
         let status = 0
         let value: unknown
         let self: Record<string, unknown> | undefined

@@ -7,7 +7,7 @@ import { markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ATTACH } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
+import { isAbandoned, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
 import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./wait.js"
 
 export const LOCK_TAG = "weft:Lock"
@@ -58,7 +58,7 @@ export class Lock {
 
   /** True while the current holding was taken over from a thread that died holding the lock. */
   get abandoned(): boolean {
-    return Atomics.load(this.#v, ABANDONED) === 1
+    return isAbandoned(this.#v, 0)
   }
 
   /** `using _ = await lock.hold()`; rejects `TimeoutError` when `timeout` passes first. */

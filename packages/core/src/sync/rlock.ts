@@ -6,7 +6,7 @@ import { markSharedInUse, type SharedRecord } from "../shareable.js"
 import { toShared } from "./shared-symbol.js"
 import { ACQUIRE_RESTORE, ACQUIRE_RESTORE_SYNC, ATTACH, RELEASE_SAVE } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { ABANDONED, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
+import { isAbandoned, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
 import { assertCanBlock, checkSignal, deadlineOf, type WaitOptions, sharedWords } from "./wait.js"
 
 export const RLOCK_TAG = "weft:RLock"
@@ -77,7 +77,7 @@ export class RLock {
 
   /** True while the current holding was taken over from a thread that died holding it. */
   get abandoned(): boolean {
-    return Atomics.load(this.#v, ABANDONED) === 1
+    return isAbandoned(this.#v, 0)
   }
 
   /** Whether the calling thread holds it (Python's `_is_owned`). */
