@@ -48,9 +48,13 @@ async function rawMessage(worker: Worker): Promise<number> {
   return performance.now() - t0
 }
 
+/** `rounds` timings, with a pause between them (not timed): a thread started by an otherwise idle program. */
 async function sample(fn: () => Promise<number>): Promise<number[]> {
   const out: number[] = []
-  for (let i = 0; i < rounds; i++) out.push(await fn())
+  for (let i = 0; i < rounds; i++) {
+    out.push(await fn())
+    await new Promise((resolve) => setTimeout(resolve, 80))
+  }
   return out
 }
 
@@ -112,8 +116,10 @@ printTable("Thread round trip vs raw Deno worker", [
   { name: "Thread start→join (spare worker)", weft: spare, baseline: message, format: us, target: "baseline: postMessage round trip to a running worker" },
 ])
 
+// Each side runs once to warm up (JIT, module caches), as above, then once measured.
 await rawThroughput()
 const rawRate = await rawThroughput()
+await weftThroughput()
 const poolRate = await weftThroughput()
 if (poolRate === undefined) {
   console.log(`\nThreadPool is not in @weft/core yet: pool row skipped (raw: ${rawRate.toFixed(0)} echo messages/s over ${workers} workers)`)

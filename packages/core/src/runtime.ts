@@ -76,6 +76,12 @@ export interface Runtime {
   requireSync?(specifier: string, base: string): unknown
   /** Keeps the current thread's event loop alive while a promise is pending (Node's async waits). */
   keepAlive?(): () => void
+  /**
+   * `spawn()` blocks the calling thread while the new worker starts (Deno's `new Worker()`: about
+   * 20 ms). Core then boots its spare worker once the thread that took the last one has ended,
+   * rather than while that thread runs and its result is about to arrive.
+   */
+  readonly spawnBlocks?: boolean
 }
 
 let current: Runtime | undefined

@@ -3,7 +3,8 @@ import { unrefTimer } from "./unref-timer.js"
 
 // Starting a worker (loading the runtime, then core) is most of a Thread's start-up cost. Like
 // a thread cache, weft keeps one spare worker booted in the background once threads are in use:
-// start() takes it and a new spare boots while the thread runs. The spare is unref'd (it never
+// start() takes it and a new spare boots while the thread runs (or, where spawning blocks the
+// caller, once the thread has ended). The spare is unref'd (it never
 // keeps a process alive) and retires after a while unused. Threads with per-runtime options
 // (resource limits, env, permissions) always get a fresh worker.
 
@@ -30,8 +31,13 @@ export function acquireWorker(runtime: Runtime, options: SpawnOptions): WorkerHa
   } else {
     handle = runtime.spawn(options)
   }
-  bootSpare(runtime)
+  if (!runtime.spawnBlocks) bootSpare(runtime)
   return handle
+}
+
+/** A thread started through acquireWorker has ended: where spawning blocks, the next spare boots now. */
+export function threadFinished(runtime: Runtime): void {
+  if (runtime.spawnBlocks) bootSpare(runtime)
 }
 
 /**

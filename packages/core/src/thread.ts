@@ -5,7 +5,7 @@ import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol
 import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
-import { acquireWorker } from "./spare-worker.js"
+import { acquireWorker, threadFinished } from "./spare-worker.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { captureState, writeBackState } from "./thread-state.js"
 
@@ -315,6 +315,7 @@ export class Thread<R = unknown> {
     this.#phase = "ended"
     this.#outcome = outcome
     alive.delete(this)
+    if (this.#handle !== undefined) threadFinished(getRuntime())
     this.#settle(outcome)
     if (!outcome.ok && outcome.report && !this.#joined) excepthook({ error: outcome.error, thread: this })
   }

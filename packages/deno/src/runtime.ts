@@ -118,6 +118,8 @@ export const denoRuntime: Runtime = {
   name: "deno",
   // Deno allows Atomics.wait on its main thread as well as in workers.
   capabilities: { sharedMemory: true, blockingWait: true, asyncWait: typeof (Atomics as { waitAsync?: unknown }).waitAsync === "function" },
+  // new Worker() returns only once the worker's runtime exists (~20 ms of the caller's time).
+  spawnBlocks: true,
   spawn({ name, daemon = false, options }: SpawnOptions): WorkerHandle {
     const permissions = (options as DenoThreadOptions | undefined)?.permissions
     // Without `deno.permissions` the worker inherits the parent's and needs no unstable flag.
