@@ -4,9 +4,9 @@ import { unrefTimer } from "./unref-timer.js"
 // Starting a worker (loading the runtime, then core) is most of a Thread's start-up cost. Like
 // a thread cache, weft keeps one spare worker booted in the background once threads are in use:
 // start() takes it and a new spare boots while the thread runs (or, where spawning blocks the
-// caller, once the thread has ended). The spare is unref'd (it never
-// keeps a process alive) and retires after a while unused. Threads with per-runtime options
-// (resource limits, env, permissions) always get a fresh worker.
+// caller, once the thread has ended). The spare is unref'd (it never keeps a process alive) and
+// retires after a while unused. Threads with per-runtime options (resource limits, env,
+// permissions) always get a fresh worker.
 
 const RETIRE_AFTER_MS = 10_000
 

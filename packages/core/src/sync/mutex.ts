@@ -2,7 +2,8 @@
 // else (owner << 2) | ABANDONED | PARKED, where owner = ident + 1 of the holder, PARKED says
 // someone may sleep on the word (Drepper's "futexes are tricky", with the owner folded in) and
 // ABANDONED that the current holding was taken over from a thread that failed holding it. So
-// acquire and release are one atomic each, and a release clears everything at once.
+// acquire and release are one atomic each, and a release clears everything at once. (Idents
+// stay far below 2^29, so a state word is never negative.)
 // Parked waiters wake in slices to look at the owner, since a dying thread notifies nobody.
 import { hasThreadEnded, type AbandonedWhen } from "../liveness.js"
 import { getIdent } from "../thread.js"
