@@ -2,8 +2,7 @@
 // else (owner << 2) | ABANDONED | PARKED, where owner = ident + 1 of the holder, PARKED says
 // someone may sleep on the word (Drepper's "futexes are tricky", with the owner folded in) and
 // ABANDONED that the current holding was taken over from a thread that failed holding it. So
-// acquire and release are one atomic each, and a release clears everything at once. (Idents
-// stay far below 2^29, so a state word is never negative.)
+// acquire and release are one atomic each, and a release clears everything at once.
 // Parked waiters wake in slices to look at the owner, since a dying thread notifies nobody.
 import { hasThreadEnded, type AbandonedWhen } from "../liveness.js"
 import { getIdent } from "../thread.js"
@@ -18,9 +17,15 @@ const OWNER_SHIFT = 2
 /** How often a parked acquirer looks whether the holder died. */
 const OWNER_CHECK_MS = 50
 
+/**
+ * Owner ids keep the low 28 bits of an ident, so a state word stays positive however many
+ * workers a long-lived process has started (the liveness table keys on the low 20 bits anyway).
+ */
+const IDENT_MASK = (1 << 28) - 1
+
 /** This thread's owner id: its ident + 1, so that 0 means "nobody". */
 export function ownerId(): number {
-  return getIdent() + 1
+  return (getIdent() & IDENT_MASK) + 1
 }
 
 /** The owner id held in a state word (0 when free). */
