@@ -48,6 +48,12 @@ describe("process lifetime", () => {
     expect(code).toBe(0)
   })
 
+  test("shutdown() keeps the process alive until its workers exit, also when a stopping worker still sends results", async () => {
+    const { code, stdout } = await runFixture("shutdown-after-steal.mjs")
+    expect(stdout).toContain("shut down 40 pools")
+    expect(code).toBe(0)
+  })
+
   test("a thread's worker does not outlive the thread, even with a timer left running", async () => {
     const { code, stdout } = await runFixture("leftover-timer.mjs")
     expect(stdout).toContain("returned")

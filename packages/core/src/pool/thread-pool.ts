@@ -449,6 +449,9 @@ export class ThreadPool implements AsyncDisposable {
 
   /** A worker with nothing to do: it must not keep the process alive; it may retire or time out. */
   #rest(worker: PoolWorker): void {
+    // A worker being stopped may still send results (tasks it skipped): leave it ref'd, or a
+    // caller awaiting shutdown() sees the process end before the worker's exit.
+    if (worker.terminating !== undefined) return
     const limit = this.#options.maxTasksPerWorker
     if (limit !== undefined && worker.sent >= limit) return this.#terminate(worker, "retired")
     if (worker.referenced) {
@@ -635,6 +638,8 @@ export class ThreadPool implements AsyncDisposable {
       this.#onExit(worker, { code: null, error: new TimeoutError(`worker ${worker.name} did not exit after terminate()`) })
     }, this.#terminateTimeout))
     void worker.handle.exited.then(() => clearTimeout(timer))
+    // Terminating refs the worker until its exit is seen (#rest leaves a stopping worker alone).
+    worker.handle.ref()
     worker.handle.terminate().catch(() => {})
   }
 
