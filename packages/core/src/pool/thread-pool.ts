@@ -638,8 +638,6 @@ export class ThreadPool implements AsyncDisposable {
       this.#onExit(worker, { code: null, error: new TimeoutError(`worker ${worker.name} did not exit after terminate()`) })
     }, this.#terminateTimeout))
     void worker.handle.exited.then(() => clearTimeout(timer))
-    // Terminating refs the worker until its exit is seen (#rest leaves a stopping worker alone).
-    worker.handle.ref()
     worker.handle.terminate().catch(() => {})
   }
 
