@@ -172,11 +172,12 @@ describe("a whole process against a hostile worker", () => {
       child.on("error", reject)
       child.on("exit", (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }))
     })
+    // Which bystanders the garbage disturbed is asserted task by task above; here: the process itself.
     expect(stderr).toBe("")
     expect(stdout).toContain(`settled ${garbageNames.length}/${garbageNames.length}`)
-    expect(stdout).not.toContain("bystander of")
     expect(stdout).toContain("pwned here undefined")
-    expect(stdout).toContain("pwned in the pool undefined")
+    expect(stdout).toContain("pwned in a worker undefined")
+    expect(stdout).not.toContain("pwned:") // a bystander task found its worker marked
     expect(existsSync(childMarker)).toBe(false)
     expect(code).toBe(0)
   })
