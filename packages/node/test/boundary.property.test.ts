@@ -28,7 +28,7 @@ import {
 } from "./fixtures/boundary-tasks.mjs"
 
 /** Runs per property; WEFT_PROPERTY_RUNS raises it for a longer local soak. */
-const RUNS = Number(process.env.WEFT_PROPERTY_RUNS ?? 40)
+const RUNS = Number(process.env.WEFT_PROPERTY_RUNS ?? 25)
 /** A call that has not settled by then is reported as pending (the rule: nothing pends forever). */
 const SETTLE_MS = 20_000
 const PROPERTY_MS = 120_000
@@ -277,8 +277,23 @@ async function expectNothingImported(pool: ThreadPool): Promise<void> {
   expect(seen.ok ? (seen.value as { pwned: unknown }).pwned : seen.error).toBeUndefined()
 }
 
-function assertProperty<Ts extends unknown[]>(property: fc.IAsyncPropertyWithHooks<Ts>, runs = RUNS): Promise<void> {
-  return fc.assert(property, { numRuns: runs, interruptAfterTimeLimit: PROPERTY_MS })
+/** Runs a property; `examples` always run first (the named hostile values), then `runs` random ones. */
+function assertProperty<Ts extends unknown[]>(property: fc.IAsyncPropertyWithHooks<Ts>, runs = RUNS, examples: Ts[] = []): Promise<void> {
+  return fc.assert(property, { numRuns: runs, interruptAfterTimeLimit: PROPERTY_MS, examples })
+}
+
+/** The values the issue names, each run on every channel whatever the random draw. */
+function namedValues(): unknown[] {
+  return [
+    barrierImitation(),
+    JSON.parse('{"__weft_shared__":"weft:Lock","data":[1,2,3]}'),
+    JSON.parse('{"__weft_shared__":{"nested":true},"data":null}'),
+    { __weft_shared__: 42 },
+    JSON.parse('{"__proto__":{"polluted":true},"constructor":{"name":"Holder"},"x":1}'),
+    JSON.parse('{"__proto__":null}'),
+    [JSON.parse('{"__proto__":{"__weft_shared__":"weft:Barrier"}}')],
+    new Map<unknown, unknown>([[barrierImitation(), JSON.parse('{"__proto__":1}')]]),
+  ]
 }
 
 function expectLockLast(echoed: unknown, what: string): void {
@@ -320,6 +335,7 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           if (lock !== undefined && result.ok) expectLockLast(result.value, "Thread echo")
         }),
         Math.ceil(RUNS / 2),
+        namedValues().map((value) => [value]),
       )
       await expectNothingImported(pool)
     })
@@ -336,6 +352,7 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           if (lock !== undefined && result.ok) expectLockLast(result.value, "pool echo")
         }),
         RUNS * 2,
+        namedValues().flatMap((value): [unknown, boolean][] => [[value, false], [value, true]]),
       )
       await expectNothingImported(pool)
     })
@@ -356,6 +373,8 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           if (result.ok) throw new Error(`the target threw, yet the call resolved with ${show(result.value)}`)
           expectArrivedEqual(result.error, expected, onThread ? "value thrown in a Thread" : "value thrown in a pool task")
         }),
+        RUNS,
+        namedValues().map((value): [unknown, boolean] => [value, false]),
       )
       await assertProperty(
         fc.asyncProperty(errorSpecs, fc.boolean(), async (spec, onThread) => {
@@ -382,6 +401,12 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
             expectArrivedEqual(own.value, expectedProps[key], `error property ${JSON.stringify(key)}`)
           }
         }),
+        RUNS,
+        [
+          [{ kind: "TypeError", message: "own constructor", props: { constructor: 1, code: "E_X" } }, false],
+          [{ kind: "RangeError", message: "own __proto__", props: JSON.parse('{"__proto__":{"polluted":true}}') as Record<string, unknown> }, false],
+          [{ kind: "Error", message: "tagged", props: { [tagKey]: "weft:Barrier", data: barrierImitation() } }, true],
+        ],
       )
       await expectNothingImported(pool)
     })
@@ -417,6 +442,7 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           if (!pooled.ok || pooled.value !== "pong") throw new Error(`after write-back of ${JSON.stringify(field)}, the object no longer works as a pool target: ${show(pooled)}`)
         }),
         Math.ceil(RUNS / 2),
+        ["__proto__", "constructor", tagKey].flatMap((field) => namedValues().slice(0, 3).flatMap((value): [string, unknown, boolean][] => [[field, value, true], [field, value, false]])),
       )
       await expectNothingImported(pool)
     })
@@ -608,6 +634,8 @@ describe("the Queue codec", () => {
         await settle(relayed, "relay")
         expectValueOrClearError(got, expected, (item) => item, "Queue item")
       }),
+      RUNS,
+      namedValues().map((value): [unknown, boolean] => [value, true]),
     )
   })
 })
