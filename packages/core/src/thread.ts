@@ -6,8 +6,10 @@ import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
-import { decodeShared, encodeShared, FROM_THREAD } from "./shareable.js"
-import { assignFields, captureState, writeBackState } from "./thread-state.js"
+import { decodeShared, encodeShared } from "./shareable.js"
+import { FROM_THREAD } from "./shared-record.js"
+import { provideThreadContext } from "./thread-context.js"
+import { assignFields, captureState, writeBackState } from "./object-state.js"
 
 /**
  * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
@@ -300,7 +302,6 @@ export class Thread<R = unknown> {
       cancelFlag: this.#cancelFlag,
       identCounter: sharedCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
-      once: true,
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
     }
     handle.post(message)
@@ -448,3 +449,4 @@ export async function nonDaemonThreadsEnded(): Promise<void> {
   }
 }
 
+provideThreadContext({ current: currentThread, ident: getIdent })
