@@ -27,6 +27,7 @@ export {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  BrokenThreadPool,
 } from "./errors.js"
 export { serveWorker } from "./worker-host.js"
 export { discardSpareWorker } from "./spare-worker.js"
