@@ -76,4 +76,5 @@ export const libraryErrors = {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  BrokenThreadPool,
 } as const

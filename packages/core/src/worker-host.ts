@@ -10,7 +10,7 @@ import { assignFields, collectState, fieldNotClonedBack } from "./thread-state.j
 import { resolveFunction, resolveMethodClass } from "./target-resolve.js"
 import { isPoolMessage } from "./pool/pool-protocol.js"
 import { handlePoolMessage } from "./pool/task-runner.js"
-import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, Thread } from "./thread.js"
+import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, setPendingReceiver, Thread } from "./thread.js"
 
 // The worker side of the protocol. An adapter's worker entry is one line: serveWorker(runtime).
 // Jobs run one at a time, in arrival order; a thread's worker gets one job, a pool's many.
@@ -24,6 +24,17 @@ export function serveWorker(runtime: Runtime): void {
   const parent = runtime.parent()
   if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")
   parent.listen((message) => onMessage(parent, message as ToWorker))
+  const receiveNow = parent.receiveNow
+  // A CPU loop that sees its cancel flag handles the cancel message (with its reason) right away.
+  if (receiveNow !== undefined) {
+    setPendingReceiver((until) => {
+      while (!until()) {
+        const received = receiveNow.call(parent)
+        if (received === undefined) return
+        onMessage(parent, received.message as ToWorker)
+      }
+    })
+  }
 }
 
 function onMessage(parent: Endpoint, message: ToWorker): void {

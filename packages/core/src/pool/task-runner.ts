@@ -20,6 +20,7 @@ import {
   SKIPPED,
   STARTED,
   WORDS_PER_SLOT,
+  type ChunkFailure,
   type PoolInitMessage,
   type PoolTasksMessage,
   type PoolToWorker,
@@ -309,12 +310,18 @@ function rebuild(target: Resolved & { kind: "method" }, fields: Record<string, u
   return self
 }
 
-async function invokeChunk(target: Resolved, items: unknown[]): Promise<unknown[]> {
+/** Runs a map chunk item by item; the first item that throws ends it, keeping the results before it. */
+async function invokeChunk(target: Resolved, items: unknown[]): Promise<unknown[] | ChunkFailure> {
   const results = new Array<unknown>(items.length)
   for (let i = 0; i < items.length; i++) {
-    let result = invoke(target, [items[i]])
-    if (isThenable(result)) result = await result
-    results[i] = result
+    try {
+      let result = invoke(target, [items[i]])
+      if (isThenable(result)) result = await result
+      results[i] = result
+    } catch (error) {
+      results.length = i
+      return { partial: results, error: serializeThrown(target.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error) }
+    }
   }
   return results
 }

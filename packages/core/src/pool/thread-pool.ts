@@ -1,5 +1,5 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
-import { abortError, QueueFull, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError } from "../errors.js"
+import { abortError, BrokenThreadPool, QueueFull, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError } from "../errors.js"
 import { inlineSource } from "../inline-target.js"
 import { sharedLiveness, threadEnded } from "../liveness.js"
 import type { TargetRef } from "../protocol.js"
@@ -140,7 +140,7 @@ export class ThreadPool implements AsyncDisposable {
   #unsettled = 0
   #scheduled = false
   #closed = false
-  #broken: unknown = undefined
+  #broken: BrokenThreadPool | undefined
   #completed = 0
   #failed = 0
   #cancelled = 0
@@ -258,9 +258,7 @@ export class ThreadPool implements AsyncDisposable {
   // --- submitting -------------------------------------------------------------------------
 
   #checkOpen(): void {
-    if (this.#broken !== undefined) {
-      throw new RuntimeError(`${this.name} is broken (a worker could not start or its initializer failed): create a new pool`, { cause: this.#broken })
-    }
+    if (this.#broken !== undefined) throw new BrokenThreadPool(this.#broken.message, { cause: this.#broken.cause })
     if (this.#closed) throw new RuntimeError(`cannot schedule new tasks on ${this.name} after shutdown()`)
   }
 
@@ -492,8 +490,7 @@ export class ThreadPool implements AsyncDisposable {
       }
       case "pool-ready":
         if (message.error !== undefined) {
-          const error = deserializeThrown(message.error)
-          this.#breakPool(error instanceof Error ? error : new RuntimeError(`the initializer of ${this.name} failed`, { cause: error }))
+          this.#breakPool(deserializeThrown(message.error), "its initializer failed")
           return
         }
         worker.ready = true
@@ -610,11 +607,12 @@ export class ThreadPool implements AsyncDisposable {
     if (worker === undefined || !worker.alive) return
     const seq = task.seq
     const slot = seq & RING_MASK
+    // The message before the flag: a task that sees the flag can then read the reason synchronously (Node).
+    worker.handle.post({ t: "pool-cancel", seq, reason: serializeThrown(reason) })
     if (worker.control !== undefined) {
       Atomics.store(worker.control, slot * WORDS_PER_SLOT + 1, jobIdOf(seq))
       Atomics.notify(worker.control, slot * WORDS_PER_SLOT + 1)
     }
-    worker.handle.post({ t: "pool-cancel", seq, reason: serializeThrown(reason) })
     unrefTimer(setTimeout(() => {
       // Only while this very task is still running: once it has returned (even if its result is
       // still on the way), the worker runs other tasks that nobody stopped.
@@ -698,16 +696,17 @@ export class ThreadPool implements AsyncDisposable {
     threadEnded(worker.ident, !retiredCleanly || ranTask)
     if (!worker.ready && worker.terminating === undefined && this.#broken === undefined) {
       this.#queue.unshiftAll(requeue)
-      this.#breakPool(new ThreadExitError(`a worker of ${this.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }))
+      this.#breakPool(new ThreadExitError(`a worker of ${this.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }), "a worker exited before it was ready")
       return
     }
     this.#queue.unshiftAll(requeue)
     this.#pump()
   }
 
-  /** A worker could not start or its initializer failed: every pending task fails, new ones are refused. */
-  #breakPool(error: unknown): void {
+  /** A worker could not start or its initializer failed: every pending task fails, new ones are refused, with BrokenThreadPool. */
+  #breakPool(cause: unknown, why: string): void {
     if (this.#broken !== undefined) return
+    const error = new BrokenThreadPool(`${this.name} is broken (${why}): create a new pool`, { cause })
     this.#broken = error
     for (const task of this.#queue.drain()) if (!task.withdrawn) task.settleError(error)
     this.#withdrawnInQueue = 0
