@@ -676,7 +676,8 @@ export class ThreadPool implements AsyncDisposable {
       if (task === undefined || task.done()) continue
       // Only the task that was running dies with its worker. One that finished but whose result
       // was lost with the worker (killed, out of memory) runs again, like one that never started.
-      if (isRunning(worker, seq)) {
+      // A worker runs no task before it is ready: then every task it held goes to BrokenThreadPool below.
+      if (worker.ready && isRunning(worker, seq)) {
         ranTask = true
         this.#failed++
         const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
