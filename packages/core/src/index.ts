@@ -28,6 +28,7 @@ export {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  BrokenThreadPool,
 } from "./errors.js"
 export { isMainThread } from "./is-main-thread.js"
 export { Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, type BarrierOptions, type QueueOptions, type TryGetResult, type Held, type PrimitiveWaitOptions } from "./sync/index.js"

@@ -1,5 +1,5 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
-import { RuntimeError, ThreadExitError, TimeoutError } from "../errors.js"
+import { BrokenThreadPool, RuntimeError, ThreadExitError, TimeoutError } from "../errors.js"
 import { threadEnded } from "../liveness.js"
 import type { WorkerExit } from "../runtime.js"
 import { decodeShared } from "../shareable.js"
@@ -42,7 +42,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   #avgRun = -1
   #unsettled = 0
   #scheduled = false
-  #broken: unknown = undefined
+  #broken: BrokenThreadPool | undefined = undefined
   #completed = 0
   #failed = 0
   #cancelled = 0
@@ -65,8 +65,8 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     return this.#depth
   }
 
-  /** The error that broke the pool (a worker that could not start, an initializer that threw). */
-  get broken(): unknown {
+  /** Why the pool is broken (a worker that could not start, an initializer that threw), once it is. */
+  get broken(): BrokenThreadPool | undefined {
     return this.#broken
   }
 
@@ -205,8 +205,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       }
       case "pool-ready":
         if (message.error !== undefined) {
-          const error = deserializeThrown(message.error)
-          this.breakPool(error instanceof Error ? error : new RuntimeError(`the initializer of ${this.#options.name} failed`, { cause: error }))
+          this.breakPool(deserializeThrown(message.error), "its initializer failed")
           return
         }
         worker.ready = true
@@ -290,8 +289,9 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     const worker = task.worker
     if (worker === undefined || !worker.alive) return
     const seq = task.seq
-    worker.slots?.cancel(seq)
+    // The message before the flag: a task that sees the flag can then read the reason synchronously (Node).
     worker.handle.post({ t: "pool-cancel", seq, reason: serializeThrown(reason) })
+    worker.slots?.cancel(seq)
     unrefTimer(setTimeout(() => {
       // Only while this very task is still running: once it has returned (even if its result is
       // still on the way), the worker runs other tasks that nobody stopped.
@@ -332,7 +332,8 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       if (task === undefined || task.done()) continue
       // Only the task that was running dies with its worker. One that finished but whose result
       // was lost with the worker (killed, out of memory) runs again, like one that never started.
-      if (worker.isRunning(seq)) {
+      // A worker runs no task before it is ready: then every task it held goes to BrokenThreadPool below.
+      if (worker.ready && worker.isRunning(seq)) {
         ranTask = true
         this.#failed++
         const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
@@ -352,15 +353,16 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     threadEnded(worker.ident, !retiredCleanly || ranTask)
     this.queue.unshiftAll(requeue)
     if (!worker.ready && worker.terminating === undefined && this.#broken === undefined) {
-      this.breakPool(new ThreadExitError(`a worker of ${this.#options.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }))
+      this.breakPool(new ThreadExitError(`a worker of ${this.#options.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }), "a worker exited before it was ready")
       return
     }
     this.#pump()
   }
 
-  /** A worker could not start or its initializer failed: every pending task fails, new ones are refused. */
-  breakPool(error: unknown): void {
+  /** A worker could not start or its initializer failed: every pending task fails, new ones are refused, with BrokenThreadPool. */
+  breakPool(cause: unknown, why: string): void {
     if (this.#broken !== undefined) return
+    const error = new BrokenThreadPool(`${this.#options.name} is broken (${why}): create a new pool`, { cause })
     this.#broken = error
     for (const task of this.queue.drain()) task.settleError(error)
     for (const worker of [...this.workers]) {

@@ -34,6 +34,16 @@ export interface TaskExtra {
   readonly stoppable?: boolean
 }
 
+/**
+ * What a `map` chunk whose item threw resolves with (a chunk that ran through resolves with its
+ * array of results): the results of the items before it, and its error. Python's map raises an
+ * item's error at that item's position.
+ */
+export interface ChunkFailure {
+  readonly partial: readonly unknown[]
+  readonly error: WireThrown
+}
+
 export interface PoolInitMessage {
   readonly t: "pool-init"
   readonly thread: ThreadInfo

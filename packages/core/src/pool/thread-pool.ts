@@ -1,4 +1,4 @@
-import { abortError, QueueFull, RuntimeError, ThreadTargetError } from "../errors.js"
+import { abortError, BrokenThreadPool, QueueFull, RuntimeError, ThreadTargetError } from "../errors.js"
 import { describe } from "../registry.js"
 import { getRuntime } from "../runtime.js"
 import { prepareCall } from "../target-ref.js"
@@ -141,8 +141,10 @@ export class ThreadPool implements AsyncDisposable {
   /**
    * Applies `fn` to every item, in workers, yielding results in input order. Lazy: items are
    * pulled only as results are consumed, at most `maxInFlight` chunks ahead (default: scaled to
-   * keep every worker's batch full, see MapOptions), so an endless iterable is fine. Closing the
-   * loop early cancels what has not started.
+   * keep every worker's batch full, see MapOptions), so an endless iterable is fine. Results come
+   * per item, also with `chunksize`: a failing item raises its error at its position. With
+   * `timeout` (ms from this call) a result not ready in time rejects `TimeoutError`. Closing the
+   * loop early, an error or a timeout cancels what has not started.
    */
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
@@ -182,9 +184,7 @@ export class ThreadPool implements AsyncDisposable {
 
   #checkOpen(): void {
     const broken = this.#dispatcher.broken
-    if (broken !== undefined) {
-      throw new RuntimeError(`${this.name} is broken (a worker could not start or its initializer failed): create a new pool`, { cause: broken })
-    }
+    if (broken !== undefined) throw new BrokenThreadPool(broken.message, { cause: broken.cause })
     if (this.#closed) throw new RuntimeError(`cannot schedule new tasks on ${this.name} after shutdown()`)
   }
 

@@ -14,6 +14,7 @@ import {
   HAS_STATE,
   SHARED,
   SKIPPED,
+  type ChunkFailure,
   type PoolInitMessage,
   type PoolTasksMessage,
   type PoolToWorker,
@@ -272,12 +273,17 @@ function invoke(target: ResolvedTarget, args: unknown[]): unknown {
   throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${target.kind}"`)
 }
 
-async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<unknown[]> {
+async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<unknown[] | ChunkFailure> {
   const results = new Array<unknown>(items.length)
   for (let i = 0; i < items.length; i++) {
-    let result = invoke(target, [items[i]])
-    if (isThenable(result)) result = await result
-    results[i] = result
+    try {
+      let result = invoke(target, [items[i]])
+      if (isThenable(result)) result = await result
+      results[i] = result
+    } catch (error) {
+      results.length = i
+      return { partial: results, error: serializeThrown(explainFailure(error, target)) }
+    }
   }
   return results
 }

@@ -5,6 +5,7 @@ import { RuntimeError } from "../errors.js"
 import { isPoolMessage } from "../pool/pool-protocol.js"
 import type { ToWorker } from "../protocol.js"
 import { setRuntime, type Endpoint, type Runtime } from "../runtime.js"
+import { setPendingReceiver } from "../thread.js"
 import { handlePoolMessage } from "./pool-runner.js"
 import { cancelJob, runJob } from "./thread-job.js"
 
@@ -13,6 +14,17 @@ export function serveWorker(runtime: Runtime): void {
   const parent = runtime.parent()
   if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")
   parent.listen((message) => route(parent, message as ToWorker))
+  const receiveNow = parent.receiveNow
+  // A CPU loop that sees its cancel flag handles the cancel message (with its reason) right away.
+  if (receiveNow !== undefined) {
+    setPendingReceiver((until) => {
+      while (!until()) {
+        const received = receiveNow.call(parent)
+        if (received === undefined) return
+        route(parent, received.message as ToWorker)
+      }
+    })
+  }
 }
 
 function route(parent: Endpoint, message: ToWorker): void {
