@@ -43,6 +43,11 @@ export {
   type PoolStats,
 } from "./pool/thread-pool.js"
 export type { MapOptions } from "./pool/map.js"
+export type { Executor, ExecutorRunOptions, ExecutorShutdownOptions } from "./executor.js"
+// For other executors (@weft/bullmq): the error transport, the registry by key, and map's windowing.
+export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
+export { registrationOf, lookup as lookupRegistered } from "./registry.js"
+export { mapTasks, type MapSubmitter } from "./pool/map.js"
 export type { Percentiles } from "./pool/pool-stats.js"
 export { asCompleted, type AsCompletedOptions, type CompletedFuture } from "./pool/as-completed.js"
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait.js"

@@ -1,4 +1,5 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
+import type { Executor } from "../executor.js"
 import { abortError, QueueFull, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError } from "../errors.js"
 import { inlineSource } from "../inline-target.js"
 import { sharedLiveness, threadEnded } from "../liveness.js"
@@ -117,7 +118,7 @@ let poolCounter = 0
  * Each worker holds several tasks at once and tasks travel in batches, so tiny tasks cost a few
  * microseconds; how many a worker holds adapts to how long tasks take.
  */
-export class ThreadPool implements AsyncDisposable {
+export class ThreadPool implements Executor {
   readonly name: string
   readonly maxWorkers: number
   readonly #runtime: Runtime
