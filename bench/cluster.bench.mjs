@@ -3,6 +3,7 @@
 // and CPU-bound scaling from 1 to 2 serving processes. Prints ratios.
 import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
+import { availableParallelism, loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import { ClusterPool } from "@weft/bullmq"
 import { Queue, QueueEvents } from "bullmq"
@@ -11,7 +12,7 @@ import { startRedis } from "../packages/bullmq/test/redis.mjs"
 import { burn, noop } from "./cluster-tasks.mjs"
 import { median, printTable, us } from "./report.mjs"
 
-const FLOOD = Number(process.env.CLUSTER_BENCH_FLOOD ?? 5000)
+const FLOOD = Number(process.env.CLUSTER_BENCH_FLOOD ?? 3000)
 const ROUND_TRIPS = 200
 const CPU_TASKS = 48
 const CPU_MS = 20
@@ -39,35 +40,28 @@ const weftServer = (port, queue, maxWorkers, concurrency) =>
   startProcess([cli, "--queue", queue, "--redis", `redis://127.0.0.1:${port}`, "--module", tasks, "--max-workers", String(maxWorkers), "--concurrency", String(concurrency)], /serving/)
 const bareServer = (port, queue) => startProcess([bare, String(port), queue, String(CONCURRENCY)], /serving/)
 
-async function measureWeft(port) {
+/** A ClusterPool and one weft-serve process: `run(values)` resolves with the results. */
+async function weftSide(port) {
   const queue = `bench-weft-${randomUUID()}`
   const server = await weftServer(port, queue, 2, CONCURRENCY)
   const pool = new ClusterPool({ connection: { host: "127.0.0.1", port }, queue })
-  try {
-    await Promise.all(Array.from({ length: 200 }, (_, i) => pool.submit(noop, i))) // warm-up
-    const start = performance.now()
-    const values = await Promise.all(Array.from({ length: FLOOD }, (_, i) => pool.submit(noop, i)))
-    const seconds = (performance.now() - start) / 1000
-    if (values[FLOOD - 1] !== FLOOD - 1) throw new Error("wrong result")
-    const latencies = []
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const t = performance.now()
-      await pool.submit(noop, i)
-      latencies.push(performance.now() - t)
-    }
-    return { throughput: FLOOD / seconds, latency: median(latencies) }
-  } finally {
-    await pool.shutdown()
-    await server.stop()
+  return {
+    run: (values) => Promise.all(values.map((value) => pool.submit(noop, value))),
+    async close() {
+      await pool.shutdown()
+      await server.stop()
+    },
   }
 }
 
-async function measureBare(port) {
+/** BullMQ used directly: a Queue, a QueueEvents and one bare Worker process doing the same no-op. */
+async function bareSide(port) {
   const queue = `bench-bare-${randomUUID()}`
   const server = await bareServer(port, queue)
   const connection = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null })
+  const eventsConnection = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null })
   const jobs = new Queue(queue, { connection, streams: { events: { maxLen: 100_000 } } })
-  const events = new QueueEvents(queue, { connection: new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null }), lastEventId: "0-0" })
+  const events = new QueueEvents(queue, { connection: eventsConnection, lastEventId: "0-0" })
   await Promise.all([jobs.waitUntilReady(), events.waitUntilReady()])
   const waiters = new Map()
   events.on("completed", ({ jobId, returnvalue }) => {
@@ -78,35 +72,66 @@ async function measureBare(port) {
     }
   })
   let counter = 0
-  // The same batching ClusterPool does: one addBulk per batch of up to 1000 jobs.
-  async function addAll(values) {
-    const promises = []
-    const entries = values.map((value) => {
-      const jobId = `b-${++counter}`
-      promises.push(new Promise((resolve) => waiters.set(jobId, resolve)))
-      return { name: "noop", data: value, opts: { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } } }
-    })
-    for (let i = 0; i < entries.length; i += 1000) await jobs.addBulk(entries.slice(i, i + 1000))
-    return Promise.all(promises)
+  return {
+    // The same batching ClusterPool does: one addBulk per batch of up to 1000 jobs.
+    async run(values) {
+      const promises = []
+      const entries = values.map((value) => {
+        const jobId = `b-${++counter}`
+        promises.push(new Promise((resolve) => waiters.set(jobId, resolve)))
+        return { name: "noop", data: value, opts: { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } } }
+      })
+      for (let i = 0; i < entries.length; i += 1000) await jobs.addBulk(entries.slice(i, i + 1000))
+      return Promise.all(promises)
+    },
+    async close() {
+      await events.close()
+      await jobs.close()
+      connection.disconnect()
+      eventsConnection.disconnect()
+      await server.stop()
+    },
   }
+}
+
+async function flood(side) {
+  const start = performance.now()
+  const values = await side.run(Array.from({ length: FLOOD }, (_, i) => i))
+  if (values[FLOOD - 1] !== FLOOD - 1) throw new Error("wrong result")
+  return FLOOD / ((performance.now() - start) / 1000)
+}
+
+async function roundTrips(side, count, into) {
+  for (let i = 0; i < count; i++) {
+    const t = performance.now()
+    await side.run([i])
+    into.push(performance.now() - t)
+  }
+}
+
+/** Both sides up at once; floods and round trips alternate between them so both see the same machine load. */
+async function compare(port) {
+  const weft = await weftSide(port)
+  const bare = await bareSide(port)
   try {
-    await addAll(Array.from({ length: 200 }, (_, i) => i)) // warm-up
-    const start = performance.now()
-    const values = await addAll(Array.from({ length: FLOOD }, (_, i) => i))
-    const seconds = (performance.now() - start) / 1000
-    if (values[FLOOD - 1] !== FLOOD - 1) throw new Error("wrong result")
-    const latencies = []
-    for (let i = 0; i < ROUND_TRIPS; i++) {
-      const t = performance.now()
-      await addAll([i])
-      latencies.push(performance.now() - t)
+    for (const side of [weft, bare]) await side.run(Array.from({ length: 200 }, (_, i) => i)) // warm-up
+    const throughput = { weft: [], bare: [] }
+    const latency = { weft: [], bare: [] }
+    for (let round = 0; round < 3; round++) {
+      throughput.bare.push(await flood(bare))
+      throughput.weft.push(await flood(weft))
+      await roundTrips(bare, ROUND_TRIPS / 4, latency.bare)
+      await roundTrips(weft, ROUND_TRIPS / 4, latency.weft)
     }
-    return { throughput: FLOOD / seconds, latency: median(latencies) }
+    await roundTrips(bare, ROUND_TRIPS / 4, latency.bare)
+    await roundTrips(weft, ROUND_TRIPS / 4, latency.weft)
+    return {
+      weft: { throughput: median(throughput.weft), latency: median(latency.weft) },
+      bare: { throughput: median(throughput.bare), latency: median(latency.bare) },
+    }
   } finally {
-    await events.close()
-    await jobs.close()
-    connection.disconnect()
-    await server.stop()
+    await weft.close()
+    await bare.close()
   }
 }
 
@@ -127,14 +152,15 @@ async function measureScaling(port, servers) {
 
 const redis = await startRedis()
 try {
-  const bareResult = await measureBare(redis.port)
-  const weftResult = await measureWeft(redis.port)
+  const load = loadavg()[0]
+  const { weft: weftResult, bare: bareResult } = await compare(redis.port)
   const one = await measureScaling(redis.port, 1)
   const two = await measureScaling(redis.port, 2)
-  printTable(`ClusterPool vs bare BullMQ Queue + Worker (no-op, ${FLOOD} jobs, concurrency ${CONCURRENCY}, one local Redis)`, [
+  printTable(`ClusterPool vs bare BullMQ Queue + Worker (no-op; floods of ${FLOOD} jobs and single round trips, alternating; concurrency ${CONCURRENCY}; one local Redis)`, [
     { name: "throughput (jobs/s)", weft: weftResult.throughput, baseline: bareResult.throughput, format: (v) => v.toFixed(0), target: ">= 0.9x" },
     { name: "round-trip latency (median)", weft: weftResult.latency, baseline: bareResult.latency, format: us, target: "<= 1.1x" },
   ])
+  console.log(`(load average when it started: ${load.toFixed(1)} on ${availableParallelism()} cores; other work on the machine inflates latency)`)
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
     { name: "2 servers vs 1 (tasks/s)", weft: two, baseline: one, format: (v) => v.toFixed(1), target: "2 cores: ideal 2x" },
   ])

@@ -19,7 +19,7 @@ import {
 } from "@weft/node"
 import { bounded, closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
 import { ClusterTask } from "./cluster-task.js"
-import { CANCEL_EVENT, parseFailure, type CancelEvent, type TaskJobData } from "./job-data.js"
+import { CANCEL_EVENT, cancelQueueName, parseFailure, type CancelEvent, type TaskJobData } from "./job-data.js"
 import { decodeValue, encodeValue, unsendable } from "./wire.js"
 
 type AnyFunction = (...args: never[]) => unknown
@@ -111,7 +111,7 @@ export class ClusterPool implements Executor {
     const producerClient = ownClient(options.connection, `${this.name}:producer`)
     this.#clients = [queueClient, this.#eventsClient, producerClient]
     this.#queue = new Queue(this.queueName, { connection: queueClient, prefix, streams: { events: { maxLen: eventsMaxLen } } })
-    this.#producer = new QueueEventsProducer(this.queueName, { connection: producerClient, prefix })
+    this.#producer = new QueueEventsProducer(cancelQueueName(this.queueName), { connection: producerClient, prefix })
     // Read events from the stream's current end, found before the first job is added: a reader
     // that starts at "$" misses what is written before its first read.
     const eventsKey = this.#queue.keys.events!

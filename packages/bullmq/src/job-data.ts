@@ -21,6 +21,15 @@ export interface TaskJobData {
 /** The custom event a ClusterPool publishes to stop a job some server is running. */
 export const CANCEL_EVENT = "weft:cancel"
 
+/**
+ * Cancellations travel in the event stream of a queue of their own: a server reading the job
+ * queue's stream would wake for every event of every job (about five per job) just to find the
+ * rare cancellation.
+ */
+export function cancelQueueName(queue: string): string {
+  return `${queue}--weft-cancel`
+}
+
 export interface CancelEvent {
   readonly eventName: typeof CANCEL_EVENT
   readonly jobId: string

@@ -5,7 +5,7 @@ import { QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from 
 import type { Redis } from "ioredis"
 import { deserializeThrown, lookupRegistered, RuntimeError, serializeThrown, ThreadPool, ThreadTargetError, type WireThrown } from "@weft/node"
 import { closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
-import { CANCEL_EVENT, failureText, type TaskJobData } from "./job-data.js"
+import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
 import { decodeValue, encodeValue, unsendable } from "./wire.js"
 
 export interface ServeOptions {
@@ -134,8 +134,9 @@ export function serve(options: ServeOptions): Server {
     for (const url of moduleUrls) await import(url)
     const eventsClient = client("events")
     const prefix = options.prefix
-    const start = await lastStreamId(eventsClient, `${prefix ?? "bull"}:${options.queue}:events`)
-    events = new QueueEvents(options.queue, { connection: eventsClient, prefix, lastEventId: start })
+    const cancelQueue = cancelQueueName(options.queue)
+    const start = await lastStreamId(eventsClient, `${prefix ?? "bull"}:${cancelQueue}:events`)
+    events = new QueueEvents(cancelQueue, { connection: eventsClient, prefix, lastEventId: start })
     events.on("error", () => {})
     // A ClusterPool asks the server running a job to stop it (its signal aborted, or cancel()).
     ;(events as unknown as { on(event: string, fn: (args: { jobId: string; reason: string }) => void): void }).on(CANCEL_EVENT, ({ jobId, reason }) => {

@@ -73,7 +73,8 @@ describe("ClusterPool on two serving processes (2 threads each)", () => {
       })
       futures.push(future)
     }
-    const values = await Promise.all(futures)
+    const progress = setInterval(() => console.log(`flood: ${settled} settled`), 5000)
+    const values = await Promise.all(futures).finally(() => clearInterval(progress))
     for (let i = 0; i < n; i++) if (values[i] !== i * i) expect.fail(`future ${i} settled with ${values[i]}`)
     expect(settled).toBe(n)
     expect(killedAt).toBe(2000)
