@@ -6,7 +6,7 @@ import { nowhere, square, slowSquare } from "./tasks.js"
 import { CancelledError, Lock, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError, type Future } from "@weft/node"
 import { afterEach, describe, expect, inject, test } from "vitest"
 import { ClusterPool } from "../src/index.js"
-import { killServer, returnShared, sendBack, spinIgnoringStop, spinUntilStopped } from "./fixtures/cluster-tasks.mjs"
+import { killServer, returnShared, stuckOnServer, sendBack, spinIgnoringStop, spinUntilStopped } from "./fixtures/cluster-tasks.mjs"
 import { startRedis } from "./redis.mjs"
 import { startServer, type ServerProcess } from "./servers.js"
 
@@ -105,6 +105,21 @@ describe("ClusterPool on two serving processes (2 threads each)", () => {
     expect(error.stack).toMatch(/submitted at/)
     // The third server is healthy.
     expect(await cluster.submit(square, 12)).toBe(144)
+  })
+})
+
+describe("shutting a server down", () => {
+  test("SIGTERM: a job that outlives --close-timeout is stopped (its thread terminated) and handed back to the queue; another server runs it", async () => {
+    const queue = newQueue()
+    const [first] = await servers(1, queue, { maxWorkers: 1, extra: ["--close-timeout", "300", "--grace-ms", "200"] })
+    const cluster = pool(queue)
+    const moved = cluster.submit(stuckOnServer, first!.pid)
+    await until(() => moved.running())
+    // Worker.close() alone would wait for the job forever.
+    expect(await first!.stop("SIGTERM")).toBe(0)
+    expect(moved.done()).toBe(false)
+    const [second] = await servers(1, queue, { maxWorkers: 1 })
+    expect(await moved).toBe(second!.pid)
   })
 })
 
