@@ -83,21 +83,24 @@ export async function startViteDev(cell, mode) {
     cacheDir: join(root, "node_modules", `.vite-${cell}`),
     plugins: mode === "plugin" ? [weftVite()] : [],
     worker: { format: "es" },
+    // Workspace links are served as source; an installed weft is pre-bundled. Without the
+    // plugin, pre-bundle it as Vite does for a package from the registry.
+    optimizeDeps: mode === "plugin" ? {} : { include: ["weft", "weft/worker"] },
     server: { headers: isolationHeaders, host: "127.0.0.1", port: 0, strictPort: false, hmr: false, watch: null },
   })
   await server.listen()
   return { server, url: `${server.resolvedUrls.local[0]}${html[mode]}` }
 }
 
-function webpackLike(compile, plugin) {
+function webpackLike(compile, plugin, esm) {
   return async (cell, mode) => {
     const dir = freshDir(cell)
     const config = {
-      mode: "production",
+      mode: process.env.MATRIX_WEBPACK_MODE ?? "production",
       context: root,
       entry: { main: `./${browserMain[mode]}` },
-      output: { path: dir, filename: "[name].js", chunkFilename: "[name]-[contenthash].js", module: true, publicPath: "auto" },
-      experiments: { outputModule: true },
+      output: { path: dir, filename: "[name].js", chunkFilename: "[name]-[contenthash].js", module: esm, publicPath: "auto" },
+      experiments: esm ? { outputModule: true } : {},
       target: "web",
       devtool: false,
       performance: { hints: false },
@@ -111,8 +114,8 @@ function webpackLike(compile, plugin) {
   }
 }
 
-const buildWebpack = webpackLike((config, done) => webpack(config, done), weftWebpack)
-const buildRspack = webpackLike((config, done) => rspack(config, done), weftRspack)
+const buildWebpack = webpackLike((config, done) => webpack(config, done), weftWebpack, false)
+const buildRspack = webpackLike((config, done) => rspack(config, done), weftRspack, false)
 
 async function buildRollup(cell, mode, target = "browser") {
   const dir = freshDir(cell)

@@ -31,6 +31,7 @@ import { PoolTask, type TaskOwner } from "./pool-task.js"
 import { PoolWorker, type Termination } from "./pool-worker.js"
 import { TaskQueue } from "./task-queue.js"
 import { unrefTimer } from "../unref-timer.js"
+import { assertNotReentered } from "../task-import-guard.js"
 
 type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
@@ -416,6 +417,7 @@ export class ThreadPool implements AsyncDisposable {
   #spawn(): PoolWorker {
     const runtime = this.#runtime
     const name = `${this.name}_${this.#workerCounter++}`
+    assertNotReentered(`the pool worker ${name}`)
     const perRuntime = (this.#options as Record<string, unknown>)[runtime.name] as Readonly<Record<string, unknown>> | undefined
     const handle = runtime.spawn({ name, daemon: false, options: perRuntime })
     const worker = new PoolWorker(handle, name, runtime.capabilities.sharedMemory)
