@@ -31,7 +31,7 @@ export const scenarios = {
   lock: async () => {
     const lock = new Lock()
     const counter = new Int32Array(new SharedArrayBuffer(8))
-    const threads = [new Thread({ target: bump, args: [lock, counter, 2000] }), new Thread({ target: bump, args: [lock, counter, 2000] })]
+    const threads = [new Thread({ target: bump, args: [lock, counter, 500] }), new Thread({ target: bump, args: [lock, counter, 500] })]
     for (const t of threads) t.start()
     const done = await Promise.all(threads.map((t) => t.join()))
     return { done, counter: Atomics.load(counter, 0), locked: lock.locked() }
@@ -61,7 +61,7 @@ export const expected = {
   functional: 6765,
   instance: { inside: 8, after: 8 },
   subclass: { value: 10, total: 10 },
-  lock: { done: [2000, 2000], counter: 4000, locked: false },
+  lock: { done: [500, 500], counter: 1000, locked: false },
   pool: [55, 610, 6765],
   error: { registered: true, name: "TaskError", code: "E_TASK", message: "task failed with E_TASK" },
 }
