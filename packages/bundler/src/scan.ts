@@ -8,7 +8,9 @@ import { mayRegisterTasks } from "./task-keys.js"
 const SOURCE = /\.(?:[cm]?[jt]sx?)$/
 const DECLARATION = /\.d\.[cm]?ts$/
 // Dependencies, build output and tool caches: never a task module of this project.
-const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage", "bower_components"])
+const SKIP_DIRS = new Set(["node_modules", "dist", "build", "out", "coverage", "bower_components", "__tests__"])
+// Test files register tasks for their tests, not for the app.
+const TEST_FILE = /\.(?:test|spec)\.[cm]?[jt]sx?$/
 const MAX_FILES = 20_000
 
 /** True when the source imports a weft package (`weftjs`, `weft`, `@weft/...`). */
@@ -34,7 +36,7 @@ export function findTaskModules(root: string, skip: readonly string[] = []): str
       if (entry.isDirectory()) {
         if (entry.name.startsWith(".") || SKIP_DIRS.has(entry.name) || skipped.has(path)) continue
         walk(path)
-      } else if (entry.isFile() && SOURCE.test(entry.name) && !DECLARATION.test(entry.name)) {
+      } else if (entry.isFile() && SOURCE.test(entry.name) && !DECLARATION.test(entry.name) && !TEST_FILE.test(entry.name)) {
         const code = readFileSync(path, "utf8")
         if (mayRegisterTasks(code) && importsWeft(code)) found.push(path)
       }

@@ -29,8 +29,9 @@ export function workerEntrySource(workerSide: string, taskModules: readonly stri
 /** Writes the entry (only when its text changed, so watchers stay quiet) and returns where. */
 export function writeWorkerEntry(root: string, runtime: WeftRuntime, taskModules: readonly string[]): WorkerEntry {
   const workerSide = `${adapterPackage(taskModules, runtime)}/worker`
-  const dir = join(root, "node_modules", ".weft")
-  const file = join(dir, `worker-${runtime}.js`)
+  // Named like the output it becomes (`weft-worker-[hash].js` in Vite and webpack output).
+  const dir = join(root, "node_modules", ".weft", runtime)
+  const file = join(dir, "weft-worker.js")
   const source = workerEntrySource(workerSide, taskModules)
   let current: string | undefined
   try {

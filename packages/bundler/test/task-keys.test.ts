@@ -44,3 +44,11 @@ describe("addTaskKeys", () => {
     expect(addTaskKeys(`import { threadable } from "weft"\nexport function threadable2() {}`, "a.js")).toBeUndefined()
   })
 })
+
+describe("findTaskModules", () => {
+  test("finds the example app's task modules, not its start-up code, build output or dependencies", async () => {
+    const { findTaskModules } = await import("../src/scan.js")
+    const root = new URL("./example/", import.meta.url).pathname
+    expect(findTaskModules(root).map((file) => file.slice(root.length))).toEqual(["src/tasks-unnamed.js", "src/tasks.js"])
+  })
+})

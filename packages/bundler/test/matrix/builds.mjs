@@ -104,6 +104,8 @@ function webpackLike(compile, plugin, esm) {
       target: "web",
       devtool: false,
       performance: { hints: false },
+      // Chunk names from their modules, so the benchmark finds the worker entry.
+      optimization: { chunkIds: "named" },
       plugins: mode === "plugin" ? [plugin()] : [],
     }
     const stats = await new Promise((resolve, reject) => compile(config, (error, result) => (error ? reject(error) : resolve(result))))
@@ -128,7 +130,7 @@ async function buildRollup(cell, mode, target = "browser") {
     external: node ? (id) => id.startsWith("node:") || (mode === "manual" && /^weft(\/|$)/.test(id)) : undefined,
     plugins: [
       nodeResolve(node ? { exportConditions: ["node"], preferBuiltins: true } : { browser: true }),
-      ...(mode === "plugin" ? [weftRollup(node ? { runtime: "node" } : {})] : []),
+      ...(mode === "plugin" ? [weftRollup(node ? { root, runtime: "node" } : { root })] : []),
     ],
     onwarn: (warning) => warnings.push(warning.message),
   })
