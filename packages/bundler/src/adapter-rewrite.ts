@@ -12,6 +12,8 @@ const LITERALS: Record<WeftRuntime, RegExp> = {
   deno: /new URL\(import\.meta\.url\.endsWith\("\.ts"\) \? "\.\/worker\.ts" : "\.\/worker\.js", import\.meta\.url\)/,
 }
 
+const MESSAGE_URL = /new URL\("\.\/worker\.js", import\.meta\.url\)\.href/g
+
 /** The adapter a module is, from its path: `@weft/web/dist/index.js` is "web". */
 export function adapterOf(id: string): WeftRuntime | undefined {
   return ADAPTER_FILE.exec(id.split("?")[0]!)?.[1] as WeftRuntime | undefined
@@ -25,5 +27,7 @@ export function rewriteAdapter(code: string, adapter: WeftRuntime, entryUrl: str
   const literal = LITERALS[adapter]
   if (!literal.test(code)) return undefined
   const replacement = adapter === "web" ? `new Worker(${entryUrl}, { type: "module" })` : entryUrl
-  return code.replace(literal, () => replacement)
+  // The web adapter names its entry in a load-failure message too; as a URL, bundlers would emit
+  // the file again as an asset.
+  return code.replace(literal, () => replacement).replace(MESSAGE_URL, () => JSON.stringify("the worker entry emitted by @weft/bundler"))
 }
