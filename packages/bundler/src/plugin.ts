@@ -4,6 +4,7 @@
 //   so the literal points at the generated file and they emit it as a worker (Vite dev serves it);
 // - esbuild gets the generated file as one more entry point, Rollup as an emitted chunk, and
 //   the literal points at the output file next to the bundle (Node, Bun, Deno and the browser).
+import { readFileSync } from "node:fs"
 import { isAbsolute, dirname, basename, extname, relative, resolve, sep } from "node:path"
 import type { UnpluginFactory, UnpluginOptions } from "unplugin"
 import { adapterOf, rewriteAdapter } from "./adapter-rewrite.js"
@@ -81,6 +82,17 @@ export const weftFactory: UnpluginFactory<WeftBundlerOptions | undefined, false>
   const plugin: UnpluginOptions = {
     name: "weft",
     enforce: "pre",
+    // A task module added or removed while watching (vite dev, watch mode): the entry follows.
+    watchChange(id) {
+      if (state.entry === undefined || WEFT_PACKAGE.test(id) || id.includes(`${sep}node_modules${sep}`)) return
+      const known = state.entry.taskModules.includes(id)
+      let registers = false
+      try {
+        const code = readFileSync(id, "utf8")
+        registers = mayRegisterTasks(code) && importsWeft(code)
+      } catch {}
+      if (known !== registers) ensureEntry(state, options)
+    },
     transform: {
       filter: { id: { exclude: [/\0/] } },
       handler(code, id) {

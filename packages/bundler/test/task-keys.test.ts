@@ -20,7 +20,8 @@ describe("addTaskKeys", () => {
     const keyed = addTaskKeys(`export const f = threadable(import.meta.url, (n) => n, { name: "mine" })`, "src/a.js")!
     expect(keyed.code).toBe(`export const f = threadable(import.meta.url, (n) => n, { name: "src/a.js#f", ...({ name: "mine" }) })`)
     // Evaluated, the caller's name is the one that counts.
-    expect({ name: "src/a.js#f", ...{ name: "mine" } }.name).toBe("mine")
+    const explicit: { name?: string } = { name: "mine" }
+    expect({ name: "src/a.js#f", ...explicit }.name).toBe("mine")
   })
 
   test("an anonymous arrow keeps working, and the key survives renaming by a minifier", () => {

@@ -41,8 +41,8 @@ function freshDir(cell) {
   return dir
 }
 
-/** Warnings that matter: everything but size hints. */
-const relevant = (messages) => messages.map(String).filter((m) => !/size limit|performance|exceed/i.test(m))
+/** Warnings that matter: everything but notes on the machine's speed and bundle size. */
+const relevant = (messages) => messages.map(String).filter((m) => !/size limit|performance|exceed|PLUGIN_TIMINGS/i.test(m))
 
 async function buildVite(cell, mode) {
   const warnings = []
@@ -59,7 +59,7 @@ async function buildVite(cell, mode) {
     base: "./",
     build: { outDir: dir, emptyOutDir: true, target: "es2022", rollupOptions: { input: join(root, html[mode]) } },
   })
-  return { page: html[mode], warnings }
+  return { page: html[mode], warnings: relevant(warnings) }
 }
 
 function collectingLogger(warnings) {
