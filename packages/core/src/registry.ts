@@ -1,4 +1,6 @@
+import { bakedPathProblem, notRegisteredProblem, pageChunkProblem, twoCopiesProblem } from "./bundle-diagnostics.js"
 import { libraryErrors, ThreadTargetError } from "./errors.js"
+import { trackTaskImport } from "./task-import-guard.js"
 
 // One registry per thread. A worker that meets an unknown key imports the module URL that
 // registered it; the module's top-level threadable(...) call then registers it here too.
@@ -76,9 +78,11 @@ export type ModuleImporter = (url: string) => Promise<unknown>
 export async function resolveRegistered(key: string, url: string, importer: ModuleImporter): Promise<unknown> {
   const found = byKey.get(key)
   if (found !== undefined) return found.value
+  const baked = bakedPathProblem(key, url)
+  if (baked !== undefined) throw new ThreadTargetError(baked)
   let pending = loading.get(url)
   if (pending === undefined) {
-    pending = importer(url)
+    pending = trackTaskImport(url, () => importer(url))
     loading.set(url, pending)
     pending.catch(() => loading.delete(url))
   }
@@ -86,16 +90,12 @@ export async function resolveRegistered(key: string, url: string, importer: Modu
     await pending
   } catch (error) {
     throw new ThreadTargetError(
-      `could not load ${url} to find "${key}": ${error instanceof Error ? error.message : String(error)}`,
+      pageChunkProblem(key, url, error) ?? `could not load ${url} to find "${key}": ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     )
   }
   const loaded = byKey.get(key)
-  if (loaded === undefined) {
-    throw new ThreadTargetError(
-      `${url} was loaded but did not register "${key}": call threadable(import.meta.url, ${key}) at that module's top level`,
-    )
-  }
+  if (loaded === undefined) throw new ThreadTargetError(twoCopiesProblem(key, url) ?? notRegisteredProblem(key, url))
   return loaded.value
 }
 

@@ -99,7 +99,9 @@ export function setRuntime(runtime: Runtime): void {
 
 /** Loads a task module in this thread: through the adapter where it overrides loading, else a plain import(). */
 export function importTaskModule(url: string): Promise<unknown> {
-  return current?.importModule !== undefined ? current.importModule(url) : import(/* @vite-ignore */ url)
+  // The URL is known only at run time: the comments keep Vite, webpack and Rspack from trying to
+  // bundle it (and from warning that they cannot).
+  return current?.importModule !== undefined ? current.importModule(url) : import(/* @vite-ignore */ /* webpackIgnore: true */ url)
 }
 
 export function hasRuntime(): boolean {

@@ -1,4 +1,5 @@
 import type { Runtime, SpawnOptions, WorkerHandle } from "./runtime.js"
+import { assertNotReentered } from "./task-import-guard.js"
 import { unrefTimer } from "./unref-timer.js"
 
 // Starting a worker (loading the runtime, then core) is most of a Thread's start-up cost. Like
@@ -20,6 +21,7 @@ let spare: Spare | undefined
 let booting = false
 
 export function acquireWorker(runtime: Runtime, options: SpawnOptions): WorkerHandle {
+  assertNotReentered(`the thread ${options.name ?? ""}`.trimEnd())
   if (options.options !== undefined) return runtime.spawn(options)
   let handle: WorkerHandle
   const ready = spare

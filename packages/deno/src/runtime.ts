@@ -152,7 +152,7 @@ export const denoRuntime: Runtime = {
   availableParallelism: () => navigator.hardwareConcurrency,
   async importModule(url: string): Promise<unknown> {
     try {
-      return await import(url)
+      return await import(/* @vite-ignore */ /* webpackIgnore: true */ url)
     } catch (error) {
       // A computed import() runs under the thread's own permissions (the worker entry's static
       // graph is loaded under the parent's), so a narrowed thread may not read its task module.

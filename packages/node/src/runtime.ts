@@ -110,7 +110,7 @@ function registerTsx(moduleUrl: string): Promise<void> {
         `${moduleUrl} is TypeScript, which Node ${process.version} cannot load in a worker by itself: install tsx (npm i -D tsx), or register targets from built JavaScript`,
       )
     }
-    const { register } = (await import(api)) as { register(): unknown }
+    const { register } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ api)) as { register(): unknown }
     register()
   })()
   return tsxReady
@@ -118,7 +118,7 @@ function registerTsx(moduleUrl: string): Promise<void> {
 
 async function importModule(url: string): Promise<unknown> {
   if (/\.[cm]?tsx?(\?|#|$)/.test(url) && !(process.features as { typescript?: unknown }).typescript) await registerTsx(url)
-  return import(url)
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ url)
 }
 
 export const nodeRuntime: Runtime = {

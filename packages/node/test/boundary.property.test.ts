@@ -603,6 +603,15 @@ describe("the Queue codec", () => {
     return value
   }
 
+  function holdsOwnProtoKey(value: unknown, seen = new Set<object>()): boolean {
+    if (typeof value !== "object" || value === null || seen.has(value)) return false
+    seen.add(value)
+    if (value instanceof Map) return [...value].some(([k, v]) => holdsOwnProtoKey(k, seen) || holdsOwnProtoKey(v, seen))
+    if (value instanceof Set) return [...value].some((v) => holdsOwnProtoKey(v, seen))
+    if (ArrayBuffer.isView(value)) return false
+    return Object.keys(value).some((key) => key === "__proto__" || holdsOwnProtoKey((value as Record<string, unknown>)[key], seen))
+  }
+
   let pool: ThreadPool
   let lock: Lock
   beforeAll(() => {
@@ -628,6 +637,8 @@ describe("the Queue codec", () => {
           await there.put(null)
           await settle(relayed, "relay")
           await back.get()
+          // The codec renames an own "__proto__" key, so put() refuses such an item with a clear TypeError.
+          if (put.error instanceof TypeError && /"__proto__"/.test(put.error.message) && holdsOwnProtoKey(value)) return
           throw new Error(`put failed for a cloneable value: ${show(put.error)}`)
         }
         const got = await settle(back.get(), "Queue get")

@@ -1,6 +1,7 @@
 import { TimeoutError } from "../errors.js"
 import { sharedLiveness } from "../liveness.js"
 import { getRuntime, type Runtime, type WorkerExit } from "../runtime.js"
+import { assertNotReentered } from "../task-import-guard.js"
 import { allocateIdent, sharedIdentCounter } from "../thread.js"
 import { unrefTimer } from "../unref-timer.js"
 import type { PoolFromWorker, PoolInitMessage } from "./pool-protocol.js"
@@ -57,6 +58,7 @@ export class WorkerSet {
   spawn(): WorkerRecord {
     const runtime = this.#runtime
     const name = `${this.#options.name}_${this.#counter++}`
+    assertNotReentered(`the pool worker ${name}`)
     const handle = runtime.spawn({ name, daemon: false, options: this.#options.perRuntime })
     const worker = new WorkerRecord(handle, name, runtime.capabilities.sharedMemory)
     this.#workers.push(worker)

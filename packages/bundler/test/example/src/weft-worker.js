@@ -1,0 +1,3 @@
+// The manual worker entry: weft's worker side first, then every task module.
+import "weft/worker"
+import "./tasks.js"
