@@ -1,3 +1,5 @@
+import { cloneKeepingShared } from "../clone-shared.js"
+import { ensureDisposeSymbols } from "../dispose-symbols.js"
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { abortError, QueueFull, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError } from "../errors.js"
 import { inlineSource } from "../inline-target.js"
@@ -31,6 +33,9 @@ import { PoolTask, type TaskOwner } from "./pool-task.js"
 import { PoolWorker, type Termination } from "./pool-worker.js"
 import { TaskQueue } from "./task-queue.js"
 import { unrefTimer } from "../unref-timer.js"
+
+// Before the class body below reads Symbol.asyncDispose (WebKit has none).
+ensureDisposeSymbols()
 
 type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
@@ -741,8 +746,8 @@ function cloneArgs(args: readonly unknown[], transfer: readonly object[] | undef
   if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError(`transfer of ${label} must be an array, got ${describe(transfer)}`)
   const { value, shared } = encodeShared(args)
   try {
-    if (transfer === undefined || transfer.length === 0) return { args: structuredClone(value), transfer: undefined, shared }
-    const moved = structuredClone({ value, transfer }, { transfer: transfer as unknown[] })
+    if (transfer === undefined || transfer.length === 0) return { args: cloneKeepingShared(value), transfer: undefined, shared }
+    const moved = cloneKeepingShared({ value, transfer }, { transfer: transfer as unknown[] })
     return { args: moved.value, transfer: moved.transfer as object[], shared }
   } catch (error) {
     validateArgs(args, label) // throws, naming the argument

@@ -16,6 +16,7 @@ const reports = process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../.
 const fixtureRoot = join(webRoot, "test", "fixture-app")
 const fixtureConfig = join(fixtureRoot, "vite.config.ts")
 const only = process.env.WEFT_ENGINES?.split(",") // e.g. WEFT_ENGINES=firefox,webkit-sab
+const grep = process.env.WEFT_SUITE_GREP // only the suite cases whose name contains it
 
 /** One Vite server for the suite page, behind two fronts: with COOP/COEP and without. */
 async function suiteServers() {
@@ -163,7 +164,7 @@ try {
         const sharedMemory = isolated && configuration.sharedArrayBuffer
         const label = `${configuration.id}-${pageKind}`
         const cases = []
-        const query = `?isolated=${isolated ? 1 : 0}&sharedMemory=${sharedMemory ? 1 : 0}`
+        const query = `?isolated=${isolated ? 1 : 0}&sharedMemory=${sharedMemory ? 1 : 0}${grep ? `&grep=${encodeURIComponent(grep)}` : ""}`
         try {
           const state = await runSuite(browser, suite.url[pageKind] + query, label)
           for (const result of state.results) {

@@ -1,7 +1,8 @@
 // The suite page for engines vitest cannot drive here (Firefox, WebKit): it loads the same test
 // files Chromium runs under vitest (the shared conformance suite and the adapter's own tests),
 // runs them one at a time, and leaves the results on the page for the driver to collect.
-// Query: isolated=0|1 and sharedMemory=0|1, what this page is expected to have.
+// Query: isolated=0|1 and sharedMemory=0|1, what this page is expected to have; grep=text to
+// run only the cases whose name contains it.
 import { collecting, provide, runAll, type CaseResult } from "./vitest-shim.ts"
 
 interface SuiteState {
@@ -37,7 +38,7 @@ try {
   await runAll((result) => {
     state.results.push(result)
     out.textContent = `${state.results.length} run; last: ${result.status} ${result.name}`
-  })
+  }, params.get("grep") ?? undefined)
 } catch (error) {
   state.logs.push(`[suite page] ${String((error as Error)?.stack ?? error)}`)
 }
