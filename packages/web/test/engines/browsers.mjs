@@ -112,6 +112,12 @@ async function waitForDriver(port, child) {
   throw new Error("WebKitWebDriver did not answer within 20 s")
 }
 
+/** A WebDriver command that timed out is retried by the caller's loop; anything else is thrown. */
+function retryOnTimeout(error) {
+  if (error?.name === "TimeoutError" || error?.name === "ScriptTimeoutError") return undefined
+  throw error
+}
+
 async function launchWebKit(extraEnv) {
   const { Builder } = await import("selenium-webdriver")
   const port = await freePort()
@@ -146,20 +152,24 @@ async function launchWebKit(extraEnv) {
     stop()
     throw new Error(`WebKit did not start: ${error.message}\n${stderr}`)
   }
+  // A page busy on its main thread (the demo's serial render) answers late, more so on a loaded
+  // machine, and the driver then times out a command: open() and waitFor() retry until their
+  // callers' deadlines.
+  await driver.manage().setTimeouts({ script: 60_000, pageLoad: 60_000 })
   const capabilities = await driver.getCapabilities()
   const script = (fn) => `return (${fn}).apply(null, arguments)`
   return {
     name: "WebKitGTK",
     version: String(capabilities.get("browserVersion") ?? "?"),
     async open(url) {
-      await driver.get(url)
+      await driver.get(url).catch(retryOnTimeout)
       const evaluate = (fn, ...args) => driver.executeScript(script(fn), ...args)
       return {
         evaluate,
         async waitFor(fn, timeout, ...args) {
           const deadline = Date.now() + timeout
           // Polled from here: WebKitWebDriver has no waitForFunction.
-          while (!(await evaluate(fn, ...args))) {
+          while (!(await evaluate(fn, ...args).catch(retryOnTimeout))) {
             if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${fn}`)
             await new Promise((resolve) => setTimeout(resolve, 250))
           }
