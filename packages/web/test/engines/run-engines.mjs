@@ -124,7 +124,10 @@ async function runFixture(browser, url, facts) {
     await page.waitFor(() => document.title === "done", 120_000)
     results = await page.evaluate(() => globalThis.weftResults)
   } catch (error) {
-    return fixtureCases.map(({ name }) => ({ name, status: "failed", ms: Date.now() - started, message: `the page did not finish: ${error.message}` }))
+    // Where it stopped: still navigating (the driver), or on the app's page (weft).
+    const where = await page.evaluate(() => ({ href: location.href, title: document.title, out: document.getElementById("out")?.textContent })).catch((e) => String(e))
+    const message = `the page did not finish: ${error.message}; page: ${JSON.stringify(where)}`
+    return fixtureCases.map(({ name }) => ({ name, status: "failed", ms: Date.now() - started, message }))
   } finally {
     await page.close()
   }
