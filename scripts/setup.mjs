@@ -1,5 +1,6 @@
 // Brings a fresh machine (Node and npm only) to a working checkout: pnpm at the pinned version,
-// the workspace's dependencies, and Debian's Chromium for the browser tests. Idempotent.
+// the workspace's dependencies, and Debian's Chromium, Firefox ESR and WebKitGTK for the browser
+// tests. Idempotent.
 import { execFileSync, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
@@ -74,8 +75,24 @@ export function ensureRedis() {
   return has()
 }
 
+/**
+ * Debian's Firefox ESR, and WebKitGTK's WebDriver with Xvfb, for the suite, fixture app and demo
+ * page on the other two engines (packages/web/test/engines); skipped where apt is missing.
+ */
+export function ensureFirefoxAndWebKit() {
+  const wanted = ["/usr/bin/firefox-esr", "/usr/bin/WebKitWebDriver", "/usr/bin/xvfb-run", "/usr/bin/xauth"]
+  if (wanted.every((file) => existsSync(file))) return true
+  const apt = spawnSync("sh", ["-c", "command -v apt-get"], { env })
+  if (apt.status !== 0) return false
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"]
+  const sh = (cmd) => spawnSync("sh", ["-c", [...sudo, cmd].join(" ")], { env, stdio: "inherit" }).status === 0
+  sh("apt-get update -qq") && sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb xauth")
+  return wanted.every((file) => existsSync(file))
+}
+
 export function setup({ browser = false } = {}) {
   ensurePnpm()
   ensureDependencies()
   if (browser) ensureChromium()
+  if (browser) ensureFirefoxAndWebKit()
 }

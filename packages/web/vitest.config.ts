@@ -12,7 +12,7 @@ function browserProject(name: string, isolated: boolean, groupOrder: number): Te
     test: {
       name,
       include: ["test/conformance.test.ts", "test/adapter.test.ts", `test/${name}.test.ts`],
-      provide: { isolated },
+      provide: { isolated, sharedMemory: isolated },
       sequence: { groupOrder },
       browser: {
         enabled: true,

@@ -1,6 +1,6 @@
 // The demo's tests, each runner writing its report to reports/ (counted by scripts/test-all.mjs):
 // vitest on Node (render styles, PNG encoder, the CLI, and the built page in Chromium), then
-// deno test (render styles and the CLI under `deno run`).
+// deno test (render styles and the CLI under `deno run`), then the built page in Firefox and WebKit.
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
@@ -16,6 +16,7 @@ const runs = [
     "deno",
     ["test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--sloppy-imports", "--no-check", "--reporter=dot", `--junit-path=${reports}/demo-deno.xml`, "test/render_test.ts"],
   ],
+  ["firefox and webkit", process.execPath, ["test/engines.mjs"]],
 ]
 
 let failed = false

@@ -29,16 +29,21 @@ const threadsInput = $<HTMLInputElement>("threads")
 const tintInput = $<HTMLInputElement>("tint")
 threadsInput.max = String(Math.max(8, cores))
 threadsInput.value = params.get("threads") ?? String(cores)
-styleInput.value = params.get("style") ?? "queue"
+// The Queue + Lock style needs shared memory: an isolated page, in a browser that has
+// SharedArrayBuffer there (WebKitGTK has not). Without it the page starts with the pool style.
+const shared = getRuntime().capabilities.sharedMemory
+styleInput.querySelector<HTMLOptionElement>('option[value="queue"]')!.disabled = !shared
+styleInput.value = params.get("style") ?? (shared ? "queue" : "pool")
 const showThreads = () => ($<HTMLOutputElement>("threads-value").value = threadsInput.value)
 threadsInput.addEventListener("input", showThreads)
 showThreads()
 tintInput.addEventListener("change", () => (overlay.style.visibility = tintInput.checked ? "visible" : "hidden"))
 
-const isolated = crossOriginIsolated
-$("isolation").textContent = isolated
+$("isolation").textContent = shared
   ? `Cross-origin isolated: SharedArrayBuffer, Queue and Lock available. ${cores} logical CPUs. ${scene.width}x${scene.height}, ${scene.maxIterations} iterations, ${tileSize}px tiles.`
-  : "Not cross-origin isolated (no COOP/COEP headers): the pool and band styles work, the Queue + Lock style cannot."
+  : crossOriginIsolated
+    ? "Cross-origin isolated, but this browser has no SharedArrayBuffer: the pool and band styles work, the Queue + Lock style cannot."
+    : "Not cross-origin isolated (no COOP/COEP headers): the pool and band styles work, the Queue + Lock style cannot."
 
 /** What the tests read: the last result, checksums, and the canvas's own checksum. */
 const state = { runtime: getRuntime().name, results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[], serialChecksum: "", canvasChecksum: "", error: "" }

@@ -55,11 +55,22 @@ export function compileInline(source: string, name: string): (...args: unknown[]
 /** A free identifier met at first use: the function captured something from its defining scope. */
 export function explainMissingIdentifier(error: unknown, name: string): unknown {
   if (!(error instanceof ReferenceError)) return error
-  const match = /^([\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$]*) is not defined/u.exec(error.message)
-  if (!match) return error
-  const identifier = match[1]
+  const identifier = missingIdentifier(error.message)
+  if (identifier === undefined) return error
   return new ThreadTargetError(
     `inline target "${name}" uses "${identifier}", which is not defined in the thread: an inline function must be self-contained. Pass ${identifier} as an argument, or register the function with threadable(import.meta.url, ${name === "anonymous" ? "fn" : name}) so its module is imported in the thread`,
     { cause: error },
   )
+}
+
+const IDENT = "[\\p{L}\\p{Nl}$_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}$]*"
+// V8 and SpiderMonkey say "X is not defined", JavaScriptCore (Safari, WebKit) "Can't find variable: X".
+const MISSING = [new RegExp(`^(${IDENT}) is not defined`, "u"), new RegExp(`^Can't find variable: (${IDENT})$`, "u")]
+
+function missingIdentifier(message: string): string | undefined {
+  for (const pattern of MISSING) {
+    const match = pattern.exec(message)
+    if (match) return match[1]
+  }
+  return undefined
 }

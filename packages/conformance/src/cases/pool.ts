@@ -40,6 +40,7 @@ import {
   square,
   Tally,
   taskThread,
+  writeShared,
 } from "../tasks/pool-tasks.js"
 import { CodedError, exitWith } from "../tasks/thread-tasks.js"
 import { countAction } from "../tasks/primitive-tasks.js"
@@ -565,8 +566,34 @@ export const poolCases = group("ThreadPool", [
     },
   },
   {
+    // WebKit's structuredClone turns a SharedArrayBuffer into a copy; the pool must not.
+    name: "task arguments holding shared memory arrive shared (views, a DataView in a Map, a bare buffer, a primitive), also beside a transfer list",
+    requires: { sharedMemory: true },
+    run: () =>
+      withPool({ maxWorkers: 1 }, async (pool) => {
+        const holder = {
+          words: sharedFlags(1),
+          byName: new Map([["view", new DataView(new SharedArrayBuffer(4))]]),
+          nested: [{ buffer: new SharedArrayBuffer(4) }],
+          done: new Event(),
+        }
+        deepEqual(await pool.submit(writeShared, holder, new ArrayBuffer(8)), { shared: [true, true, true], moved: 8 })
+        equal(Atomics.load(holder.words, 0), 7)
+        equal(holder.byName.get("view")!.getInt32(0), 9)
+        equal(new Int32Array(holder.nested[0]!.buffer)[0], 11)
+        equal(holder.done.isSet(), true)
+        const moved = new ArrayBuffer(16)
+        Atomics.store(holder.words, 0, 0)
+        deepEqual(await pool.run(writeShared, { args: [holder, moved], transfer: [moved] }), { shared: [true, true, true], moved: 16 })
+        equal(Atomics.load(holder.words, 0), 7)
+        equal(moved.byteLength, 0)
+      }),
+  },
+  {
     name: "await using / Symbol.asyncDispose shuts the pool down",
     run: async () => {
+      // Defined by weft where the engine lacks it (WebKit), so this is the real well-known symbol.
+      equal(typeof Symbol.asyncDispose, "symbol")
       const pool = new ThreadPool({ maxWorkers: 1 })
       const future = pool.submit(square, 12)
       await pool[Symbol.asyncDispose]()

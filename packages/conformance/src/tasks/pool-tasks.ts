@@ -123,3 +123,16 @@ export const arriveLast = threadable(import.meta.url, function arriveLast(barrie
 export const awaitEventSet = threadable(import.meta.url, function awaitEventSet(event: Event): boolean {
   return event.waitSync({ timeout: 10_000 })
 })
+
+/** Writes through every kind of shared memory it was given, then reports whether each still is shared. */
+export const writeShared = threadable(import.meta.url, function writeShared(
+  holder: { words: Int32Array; byName: Map<string, DataView>; nested: { buffer: SharedArrayBuffer }[]; done: Event },
+  moved: ArrayBuffer,
+): { shared: boolean[]; moved: number } {
+  Atomics.store(holder.words, 0, 7)
+  holder.byName.get("view")!.setInt32(0, 9)
+  new Int32Array(holder.nested[0]!.buffer)[0] = 11
+  holder.done.set()
+  const shared = [holder.words.buffer, holder.byName.get("view")!.buffer, holder.nested[0]!.buffer].map((b) => b instanceof SharedArrayBuffer)
+  return { shared, moved: moved.byteLength }
+})

@@ -1,3 +1,4 @@
+import { cloneKeepingShared } from "../clone-shared.js"
 import { describe } from "../registry.js"
 import { encodeShared } from "../shareable.js"
 import { validateArgs } from "../object-state.js"
@@ -23,8 +24,8 @@ export function cloneArgs(args: readonly unknown[], transfer: readonly object[] 
   }
   const { value, shared } = encoded
   try {
-    if (transfer === undefined || transfer.length === 0) return { args: structuredClone(value), transfer: undefined, shared }
-    const moved = structuredClone({ value, transfer }, { transfer: transfer as unknown[] })
+    if (transfer === undefined || transfer.length === 0) return { args: cloneKeepingShared(value), transfer: undefined, shared }
+    const moved = cloneKeepingShared({ value, transfer }, { transfer: transfer as unknown[] })
     return { args: moved.value, transfer: moved.transfer as object[], shared }
   } catch (error) {
     validateArgs(args, label) // throws, naming the argument

@@ -1,3 +1,4 @@
+import { ensureDisposeSymbols } from "../dispose-symbols.js"
 import { abortError, BrokenThreadPool, QueueFull, RuntimeError, ThreadTargetError } from "../errors.js"
 import { describe } from "../registry.js"
 import { getRuntime } from "../runtime.js"
@@ -14,6 +15,9 @@ import { allPrimitive, cloneArgs } from "./task-args.js"
 import { TargetTable } from "./target-table.js"
 
 export type { PoolStats } from "./pool-stats.js"
+
+// Before the class body below reads Symbol.asyncDispose (WebKit has none).
+ensureDisposeSymbols()
 
 type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
@@ -68,6 +72,9 @@ export interface ShutdownOptions {
 }
 
 const STACK_FLOOD = 64
+
+// Before the class body below reads Symbol.asyncDispose (WebKit has none).
+ensureDisposeSymbols()
 
 let poolCounter = 0
 

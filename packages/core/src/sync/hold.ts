@@ -1,13 +1,14 @@
 // What `hold()` / `holdSync()` return: Python's `with lock:` as `using _ = await lock.hold()`.
+import { ensureDisposeSymbols } from "../dispose-symbols.js"
 import { TimeoutError } from "../errors.js"
+
+ensureDisposeSymbols() // WebKit has no Symbol.dispose
 
 /** A held primitive; disposing it releases. `abandoned` is true when the previous holder died holding it. */
 export interface Held extends Disposable {
   readonly abandoned: boolean
   release(): void
 }
-
-const dispose: typeof Symbol.dispose = (Symbol as { dispose?: typeof Symbol.dispose }).dispose ?? (Symbol.for("Symbol.dispose") as typeof Symbol.dispose)
 
 export function held(abandoned: boolean, release: () => void): Held {
   let done = false
@@ -16,7 +17,7 @@ export function held(abandoned: boolean, release: () => void): Held {
     done = true
     release()
   }
-  return { abandoned, release: once, [dispose]: once }
+  return { abandoned, release: once, [Symbol.dispose]: once }
 }
 
 export function holdTimedOut(what: string, timeout: number | undefined): TimeoutError {

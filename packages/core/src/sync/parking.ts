@@ -22,6 +22,13 @@ const CANCEL_SLICE_MS = 20
 /** Throws the explanation when this runtime has no shared memory (a page that is not cross-origin isolated). */
 export function requireSharedMemory(what: string): void {
   if (typeof SharedArrayBuffer === "function" && typeof Atomics === "object") return
+  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
+    // The headers are there already (WebKitGTK, for one, has no SharedArrayBuffer at all).
+    throw new RuntimeError(
+      `${what} needs SharedArrayBuffer, which this browser does not have, even on a cross-origin isolated page like this one: ` +
+        "the page's headers are not the problem. Check `getRuntime().capabilities.sharedMemory` before using the primitives; Thread and ThreadPool work without it.",
+    )
+  }
   throw new RuntimeError(
     `${what} needs SharedArrayBuffer, which this page does not have. Browsers provide it only on cross-origin isolated pages: ` +
       "serve the page with the headers `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` " +

@@ -1,0 +1,93 @@
+// The built demo page on Firefox and WebKit (Chromium runs it in browser.test.ts): each render
+// style the page offers there must draw the image the page's own serial render draws, read back
+// from the canvas. One JUnit report per engine configuration and page: demo-<config>-<page>.xml.
+import { existsSync } from "node:fs"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { configurations, launch, missing } from "../../../packages/web/test/engines/browsers.mjs"
+import { tally, writeJUnit } from "../../../packages/web/test/engines/report.mjs"
+import { isolationHeaders, serveStatic } from "../../../packages/web/test/engines/static-server.mjs"
+
+const dist = fileURLToPath(new URL("../dist/web/", import.meta.url))
+const reports = process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url))
+const only = process.env.WEFT_ENGINES?.split(",")
+const query = "size=480x320&iterations=500&threads=2"
+
+if (!existsSync(join(dist, "index.html"))) throw new Error("build the demo first (pnpm --filter @weft/demo build)")
+
+function check(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+async function render(browser, url) {
+  const page = await browser.open(url)
+  try {
+    await page.waitFor(() => {
+      const demo = globalThis.demo
+      return document.body.dataset.state === "error" || (document.body.dataset.state === "done" && (demo?.results.length ?? 0) >= 2)
+    }, 120_000)
+    return await page.evaluate(() => ({ ...globalThis.demo, isolation: document.getElementById("isolation").textContent }))
+  } finally {
+    await page.close()
+  }
+}
+
+function checkRender(state, style) {
+  check(state.error === "", `the page failed: ${state.error}`)
+  check(state.runtime === "web", `runtime ${state.runtime}`)
+  const [serial, threaded] = state.results
+  check(serial.style === "serial" && threaded.style === style && threaded.threads === 2, `rendered ${JSON.stringify(state.results.map((r) => [r.style, r.threads]))}`)
+  check(state.serialChecksum !== "" && threaded.checksum === state.serialChecksum, `the ${style} render ${threaded.checksum} differs from the serial one ${state.serialChecksum}`)
+  check(state.canvasChecksum === state.serialChecksum, `the canvas ${state.canvasChecksum} differs from the serial image ${state.serialChecksum}`)
+}
+
+async function runCase(cases, classname, name, body) {
+  const started = Date.now()
+  try {
+    await body()
+    cases.push({ classname, name, status: "passed", ms: Date.now() - started })
+  } catch (error) {
+    cases.push({ classname, name, status: "failed", ms: Date.now() - started, message: String(error?.stack ?? error) })
+  }
+}
+
+const servers = { isolated: await serveStatic(dist, isolationHeaders), open: await serveStatic(dist, {}) }
+let failed = false
+try {
+  for (const configuration of configurations) {
+    if (only && !only.includes(configuration.id)) continue
+    const why = missing(configuration.engine)
+    if (why) {
+      console.error(`${configuration.id}: ${why}`)
+      failed = true
+      continue
+    }
+    const browser = await launch(configuration)
+    try {
+      for (const pageKind of configuration.pages) {
+        const shared = pageKind === "isolated" && configuration.sharedArrayBuffer
+        const label = `${configuration.id}-${pageKind}`
+        const classname = `${label} demo page`
+        const base = servers[pageKind].url
+        const cases = []
+        await runCase(cases, classname, `the page starts with the ${shared ? "Queue + Lock" : "pool"} style and says what it has`, async () => {
+          const state = await render(browser, `${base}?${query}`)
+          checkRender(state, shared ? "queue" : "pool")
+          check(/SharedArrayBuffer, Queue and Lock available/.test(state.isolation) === shared, `isolation note: ${state.isolation}`)
+        })
+        for (const style of shared ? ["pool", "bands"] : ["bands"]) {
+          await runCase(cases, classname, `the ${style} style draws the serial image`, async () => checkRender(await render(browser, `${base}?${query}&style=${style}`), style))
+        }
+        for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${c.message.split("\n").slice(0, 4).join("\n    ")}`)
+        writeJUnit(join(reports, `demo-${label}.xml`), `demo on ${browser.name} ${browser.version} (${label})`, cases)
+        console.log(`demo ${label} (${browser.name} ${browser.version}): ${tally(cases)}`)
+        if (cases.some((c) => c.status === "failed")) failed = true
+      }
+    } finally {
+      await browser.close()
+    }
+  }
+} finally {
+  await Promise.all([servers.isolated.close(), servers.open.close()])
+}
+process.exit(failed ? 1 : 0)
