@@ -1,12 +1,12 @@
 // The demo's command line, one program for Node (`node dist/cli.js`) and Deno (`deno run ...
-// dist/cli.js`): "weft" resolves to the adapter of whichever runs it. It renders a Mandelbrot
+// dist/cli.js`): "weftjs" resolves to the adapter of whichever runs it. It renders a Mandelbrot
 // image with live progress, times serial against 1..N threads in the three styles, checks
 // every image against the serial one, shows where threads do not pay, and writes PNGs.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import process from "node:process"
 import { parseArgs } from "node:util"
-import { getRuntime, ThreadPool } from "weft"
+import { getRuntime, ThreadPool } from "weftjs"
 import { defaultScene, type Scene } from "./mandelbrot.js"
 import { encodePng } from "./png.js"
 import { render, STYLES, type Progress, type RenderResult, type Style } from "./render.js"
