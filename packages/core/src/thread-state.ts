@@ -1,4 +1,5 @@
 import type { StateWriteBack } from "./protocol.js"
+import { findFunction, functionArgumentHint } from "./function-in-value.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 
 // The state of a style-2/3 object: its own enumerable string-keyed data fields, minus
@@ -16,7 +17,9 @@ export function fieldNotClonedBack(field: string, owner: string): TypeError {
   return new TypeError(`field "${field}" of ${owner} cannot be cloned back to the caller: keep structured-cloneable data in fields`)
 }
 
-function cloneError(what: string, label: string, error: unknown): TypeError {
+function cloneError(what: string, label: string, error: unknown, value: unknown): TypeError {
+  const fn = findFunction(value, what)
+  if (fn !== undefined) return new TypeError(`${what} of ${label} cannot be sent to the thread: ${functionArgumentHint(fn)}`, { cause: error })
   const reason = error instanceof Error ? error.message : String(error)
   return new TypeError(`${what} of ${label} cannot be sent between threads (${reason}): pass structured-cloneable data`, { cause: error })
 }
@@ -33,7 +36,7 @@ export function validateArgs(args: readonly unknown[], label: string): { args: u
       try {
         structuredClone(arg)
       } catch (error) {
-        throw cloneError(`args[${index}]`, label, error)
+        throw cloneError(`args[${index}]`, label, error, arg)
       }
     })
   }
@@ -49,7 +52,7 @@ export function captureState(target: object, label: string): { value: Record<str
     try {
       structuredClone(value)
     } catch (error) {
-      throw cloneError(`field "${key}"`, label, error)
+      throw cloneError(`field "${key}"`, label, error, value)
     }
     fields[key] = value
     anyShared ||= shared
