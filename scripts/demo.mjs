@@ -33,7 +33,11 @@ function installForDemo() {
     return
   }
   console.log("Installing what the Node demo needs (its packages and the build tools; no test runtimes or browsers)...")
-  const args = ["install", "--frozen-lockfile", "--prefer-offline", "--prod", "--filter", "@weft/demo..."]
+  // trust-lockfile: pnpm's supply-chain check of the lockfile fetches the registry metadata of
+  // all of its ~400 entries (about 130 MB), not only the ~60 installed here. This install runs
+  // the repository's own scripts, which are trusted already; the full install (`npm test`, CI)
+  // still verifies the lockfile.
+  const args = ["install", "--frozen-lockfile", "--prefer-offline", "--prod", "--filter", "@weft/demo...", "--config.trust-lockfile=true"]
   const result = spawnSync("pnpm", args, { cwd: root, env, stdio: "inherit" })
   if (result.status !== 0) throw new Error(`pnpm ${args.join(" ")} failed with ${result.status ?? result.signal}`)
   console.log(`installed in ${seconds(performance.now() - started)}; \`npm test\` installs the rest\n`)
