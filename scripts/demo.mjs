@@ -11,15 +11,21 @@ import { ensureDependencies, ensurePnpm, env, root } from "./setup.mjs"
 const tty = process.stdout.isTTY === true
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
 
-/** The packages the Node demo runs, in build order, and the demo's own CLI build (tsup only, no page). */
-const BUILD_STEPS = [
-  { name: "@weft/core", dir: "packages/core", args: ["run", "build"] },
-  { name: "@weft/node", dir: "packages/node", args: ["run", "build"] },
-  { name: "@weft/web", dir: "packages/web", args: ["run", "build"] },
-  { name: "@weft/deno", dir: "packages/deno", args: ["run", "build"] },
-  { name: "weftjs", dir: "packages/weft", args: ["run", "build"] },
-  { name: "the demo's CLI", dir: "apps/demo", args: ["exec", "tsup"] },
+/**
+ * The packages the Node demo runs and the demo's own CLI build (tsup only, no page), in stages:
+ * a stage builds once the previous one has, and the steps of one stage build side by side.
+ */
+const BUILD_STAGES = [
+  [{ name: "@weft/core", dir: "packages/core", args: ["run", "build"] }],
+  [
+    { name: "@weft/node", dir: "packages/node", args: ["run", "build"] },
+    { name: "@weft/web", dir: "packages/web", args: ["run", "build"] },
+    { name: "@weft/deno", dir: "packages/deno", args: ["run", "build"] },
+  ],
+  [{ name: "weftjs", dir: "packages/weft", args: ["run", "build"] }],
+  [{ name: "the demo's CLI", dir: "apps/demo", args: ["exec", "tsup"] }],
 ]
+const STEP_COUNT = BUILD_STAGES.flat().length
 
 function fullInstallPresent() {
   const state = join(root, "node_modules", ".modules.yaml")
@@ -61,43 +67,71 @@ function upToDate(dir) {
   return built >= Math.max(...inputs)
 }
 
-/** Runs one build step, showing a live elapsed time on a terminal; its output is shown only if it fails. */
-function runStep(step, label) {
+/** Runs one build step; its output is shown only if it fails. */
+function runStep(step, label, status) {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn("pnpm", step.args, { cwd: join(root, step.dir), env, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
     child.stdout.on("data", (chunk) => (output += chunk))
     child.stderr.on("data", (chunk) => (output += chunk))
-    const tick = tty ? setInterval(() => process.stdout.write(`\r${label} ${seconds(performance.now() - started)}`), 200) : undefined
     child.on("error", reject)
     child.on("close", (code) => {
-      clearInterval(tick)
       if (code !== 0) {
-        process.stdout.write(`\r${label} failed\n`)
+        status.print(`${label} failed`)
         process.stderr.write(output)
         reject(new Error(`building ${step.name} failed (exit ${code})`))
         return
       }
-      process.stdout.write(`\r${label} built in ${seconds(performance.now() - started)}\n`)
+      status.print(`${label} built in ${seconds(performance.now() - started)}`)
       resolve()
     })
   })
 }
 
+/** A status line that shows what is building and for how long (on a terminal), under the finished steps. */
+function statusLine() {
+  const running = new Set()
+  const started = performance.now()
+  const draw = () => tty && running.size > 0 && process.stdout.write(`\r\x1b[K  building ${[...running].join(", ")}... ${seconds(performance.now() - started)}`)
+  const timer = tty ? setInterval(draw, 200) : undefined
+  return {
+    running,
+    print(line) {
+      process.stdout.write(`${tty ? "\r\x1b[K" : ""}${line}\n`)
+      draw()
+    },
+    stop() {
+      clearInterval(timer)
+      if (tty) process.stdout.write("\r\x1b[K")
+    },
+  }
+}
+
 async function build() {
   const started = performance.now()
   console.log("Building the demo and the packages it runs:")
+  const status = statusLine()
   let rebuilt = false
-  for (const [index, step] of BUILD_STEPS.entries()) {
-    const label = `  [${index + 1}/${BUILD_STEPS.length}] ${step.name.padEnd(16)}`
-    // A package is rebuilt when it changed or when one it depends on (an earlier step) was.
-    if (!rebuilt && upToDate(step.dir)) {
-      console.log(`${label} up to date`)
-      continue
+  let index = 0
+  try {
+    for (const stage of BUILD_STAGES) {
+      const builds = []
+      for (const step of stage) {
+        const label = `  [${++index}/${STEP_COUNT}] ${step.name.padEnd(16)}`
+        // A package is rebuilt when it changed or when one it depends on (an earlier stage) was.
+        if (!rebuilt && upToDate(step.dir)) {
+          status.print(`${label} up to date`)
+          continue
+        }
+        status.running.add(step.name)
+        builds.push(runStep(step, label, status).finally(() => status.running.delete(step.name)))
+      }
+      await Promise.all(builds)
+      rebuilt ||= builds.length > 0
     }
-    await runStep(step, label)
-    rebuilt = true
+  } finally {
+    status.stop()
   }
   console.log(`ready in ${seconds(performance.now() - started)}\n`)
 }
