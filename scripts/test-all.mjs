@@ -18,7 +18,15 @@ const steps = [
   ["typecheck", ["turbo", "run", "typecheck"]],
   ["package lint (publint, attw)", ["turbo", "run", "lint:pkg"]],
   ["tests", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
+  packedTarballsStep(),
 ]
+
+// The published shape: packs every public package and runs the tarballs from a scratch project
+// (scripts/packed); its tests count through reports/packed.xml.
+function packedTarballsStep() {
+  return ["packed tarballs", ["node", "scripts/packed/run.mjs"]]
+}
+const countedByReport = new Set(["tests", "packed tarballs"])
 
 const checks = []
 for (const [label, [command, ...args]] of steps) {
@@ -64,12 +72,17 @@ function countSuitesWithFailedTests(report) {
 
 // Static checks count as one test each: a red build, typecheck or package lint fails the run.
 for (const check of checks) {
-  if (check.label === "tests") continue
+  if (countedByReport.has(check.label)) continue
   lines.push(`${check.label}: ${check.ok ? "ok" : "FAILED"}`)
   if (check.ok) passed++
   else failed++
 }
 const testsStep = checks.find((c) => c.label === "tests")
+const packedStep = checks.find((c) => c.label === "packed tarballs")
+if (packedStep && !packedStep.ok && !reportFiles.includes("packed.xml")) {
+  lines.push("the packed-tarball tests exited non-zero without a report")
+  failed++
+}
 if (testsStep && !testsStep.ok && failed === 0) {
   lines.push("a test runner exited non-zero without a failed test in its report")
   failed++

@@ -1,15 +1,17 @@
 // The demo's command line, one program for Node (`node dist/cli.js`) and Deno (`deno run ...
-// dist/cli.js`): "weft" resolves to the adapter of whichever runs it. It renders a Mandelbrot
+// dist/cli.js`): "weftjs" resolves to the adapter of whichever runs it. It renders a Mandelbrot
 // image with live progress, times serial against 1..N threads in the three styles, checks
 // every image against the serial one, shows where threads do not pay, and writes PNGs.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import process from "node:process"
 import { parseArgs } from "node:util"
-import { getRuntime, ThreadPool } from "weft"
+import { getRuntime, ThreadPool } from "weftjs"
 import { defaultScene, type Scene } from "./mandelbrot.js"
 import { encodePng } from "./png.js"
 import { render, STYLES, type Progress, type RenderResult, type Style } from "./render.js"
+import { looksBusy } from "./busy.js"
+import { colorName, withLegend } from "./legend.js"
 import { threadColor, tint } from "./tint.js"
 
 const HELP = `Usage: demo [options]
@@ -107,9 +109,13 @@ console.log(`${live.ms.toFixed(0)} ms, checksum ${live.checksum} ${liveOk ? gree
 // 2. The table: serial against 1..N threads in each style.
 if (!values["no-table"]) {
   const rows: string[][] = [["style", "threads", "time", "speedup", "tiles per thread", "checksum"]]
+  const threadedSpeedups: number[] = []
   const row = (r: RenderResult, label: string, baseline: number) => {
     const ok = r.checksum === serial.checksum
-    if (r.style !== "serial") checked++
+    if (r.style !== "serial") {
+      checked++
+      threadedSpeedups.push(baseline / r.ms)
+    }
     if (!ok) failures.push(`${label}, ${r.threads} threads: ${r.checksum} != ${serial.checksum}`)
     rows.push([label, r.style === "serial" ? "-" : String(r.threads), `${r.ms.toFixed(0)} ms`, `${(baseline / r.ms).toFixed(2)}x`, r.perThread.join(" / "), ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`)])
   }
@@ -171,6 +177,14 @@ if (!values["no-table"]) {
         `\nThreads pay off when each task is much longer than a hand-off (tens of microseconds) and the job is longer than starting workers.`,
     ),
   )
+  if (looksBusy(threadedSpeedups, runtime.availableParallelism())) {
+    console.log(
+      red(
+        `\nEvery threaded row was slower than serial: the machine looks busy (other processes are using its ${runtime.availableParallelism()} CPUs),` +
+          " so threads had no idle core to run on. Run the demo again when it is idle.",
+      ),
+    )
+  }
 }
 
 // 3. The images: the render, and the same tinted by the thread that drew each tile.
@@ -179,8 +193,10 @@ mkdirSync(outDir, { recursive: true })
 const plain = join(outDir, "mandelbrot.png")
 const tinted = join(outDir, "mandelbrot-threads.png")
 writeFileSync(plain, encodePng(scene.width, scene.height, live.pixels))
-writeFileSync(tinted, encodePng(scene.width, scene.height, tint(live.pixels, scene.width, live.tiles, live.owners)))
-console.log(`\nwrote ${plain}\nwrote ${tinted} (tiles tinted by thread)`)
+const legend = withLegend(tint(live.pixels, scene.width, live.tiles, live.owners), scene.width, scene.height, live.perThread)
+writeFileSync(tinted, encodePng(scene.width, legend.height, legend.pixels))
+const key = live.perThread.map((tiles, slot) => `${swatch(slot)}T${slot + 1} ${colorName(slot)} (${tiles} tiles)`).join(", ")
+console.log(`\nwrote ${plain}\nwrote ${tinted} (tiles tinted by the thread that drew them; legend under the image: ${key})`)
 
 if (failures.length > 0) {
   console.error(red(`\n${failures.length} render(s) differ from the serial image:\n  ${failures.join("\n  ")}`))

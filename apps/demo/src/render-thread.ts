@@ -1,7 +1,7 @@
 // Subclass style: a Thread whose run() pulls tile indices from a shared Queue until it is shut
 // down, draws straight into the shared image, and counts its work in shared statistics under a
 // Lock. Fast threads take more tiles, so the load balances itself.
-import { QueueShutDown, Thread, threadable, type Lock, type Queue } from "weft"
+import { QueueShutDown, Thread, threadable, type Lock, type Queue } from "weftjs"
 import { drawTile, tileAt, type Scene } from "./mandelbrot.js"
 
 /** Shared statistics, a Float64Array over shared memory, updated only under the stats Lock. */

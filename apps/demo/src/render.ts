@@ -1,7 +1,7 @@
 // One render, four ways: on the calling thread (the reference), and in threads in each of
 // Python's three styles. Every way produces the same pixels; `checksum` proves it. Imported by
 // the CLI (Node, Deno), the browser page and the tests alike.
-import { Lock, Queue, Thread, ThreadPool } from "weft"
+import { Lock, Queue, Thread, ThreadPool } from "weftjs"
 import { checksum, renderSerial, tileGrid, type Scene, type Tile } from "./mandelbrot.js"
 import { RenderThread, Stats } from "./render-thread.js"
 import { renderTile } from "./tile-task.js"

@@ -1,7 +1,7 @@
 // Instance style: a plain object whose method runs in a thread. Each thread gets a copy of a
 // TileRenderer, renders one horizontal band of tiles, and its fields (the work it counted) are
 // written back onto the caller's object when the thread ends, as Python's threading does.
-import { threadable } from "weft"
+import { threadable } from "weftjs"
 import { drawTile, type Scene, type Tile } from "./mandelbrot.js"
 
 export class TileRenderer {

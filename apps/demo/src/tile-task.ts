@@ -1,7 +1,7 @@
 // Functional style: a registered function that a ThreadPool maps over the tiles. It returns
 // the tile's own pixels, so it needs no shared memory at all (and works on a page that is not
 // cross-origin isolated). This module holds tasks only: every worker that runs one imports it.
-import { currentThread, threadable } from "weft"
+import { currentThread, threadable } from "weftjs"
 import { drawTile, type Scene, type Tile } from "./mandelbrot.js"
 
 export interface TileJob {

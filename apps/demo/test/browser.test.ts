@@ -1,5 +1,5 @@
 // The browser demo as users get it: `vite build`, served by `vite preview` (COOP/COEP), driven in
-// Chromium. "weft" resolves to the browser adapter in the bundle. The test waits for each render,
+// Chromium. "weftjs" resolves to the browser adapter in the bundle. The test waits for each render,
 // reads the canvas back, compares its checksum with a serial render computed here in Node, and
 // saves the screenshot the README shows.
 import { existsSync, mkdirSync } from "node:fs"
@@ -67,7 +67,7 @@ describe("the browser demo, built by Vite, in Chromium", () => {
   test("the page is cross-origin isolated and renders serially, then with RenderThreads; the canvas equals the serial image", async () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true)
     const state = await settled(2)
-    // The page imports the bare "weft": Vite's browser condition picked the Web Worker adapter.
+    // The page imports the bare "weftjs": Vite's browser condition picked the Web Worker adapter.
     expect(state.runtime).toBe("web")
     expect(state.serialChecksum).toBe(serial)
     expect(state.results.map((r) => [r.style, r.threads])).toEqual([

@@ -29,7 +29,10 @@ test("renders, prints the timing table with checksums that match, and writes the
   const png = decode(readFileSync(join(out, "mandelbrot.png")))
   expect([png.width, png.height]).toEqual([96, 64])
   expect(checksum(png.rgba)).toBe(serial)
-  expect(decode(readFileSync(join(out, "mandelbrot-threads.png"))).width).toBe(96)
+  const tinted = decode(readFileSync(join(out, "mandelbrot-threads.png")))
+  expect(tinted.width).toBe(96)
+  expect(tinted.height, "a legend strip under the image").toBeGreaterThan(64)
+  expect(run.stdout).toMatch(/legend under the image: T1 red \(\d+ tiles\), T2 teal \(\d+ tiles\)/)
 })
 
 test("bad arguments exit with 2 and say what is expected", () => {

@@ -1,5 +1,5 @@
 // Every threaded style draws the serial image, byte for byte, on Node's worker_threads (through
-// "weft"). Small scenes keep it fast; the tile grid is uneven on purpose (edge tiles).
+// "weftjs"). Small scenes keep it fast; the tile grid is uneven on purpose (edge tiles).
 import { describe, expect, test } from "vitest"
 import { checksum, defaultScene, renderSerial, tileGrid } from "../src/mandelbrot.js"
 import { render, type Progress, type Style } from "../src/render.js"

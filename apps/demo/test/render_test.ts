@@ -1,11 +1,11 @@
-// The demo on Deno: every style draws the serial image through "weft" (the `deno` condition, so
+// The demo on Deno: every style draws the serial image through "weftjs" (the `deno` condition, so
 // @weft/deno's module workers), and the CLI runs under `deno run` with the documented flags.
 import assert from "node:assert/strict"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { getRuntime } from "weft"
+import { getRuntime } from "weftjs"
 import { checksum, defaultScene, renderSerial, tileGrid } from "../src/mandelbrot.js"
 import { render, type Style } from "../src/render.js"
 

@@ -1,8 +1,8 @@
-// The browser demo: the same render module as the CLI, in Web Workers. "weft" resolves to the
+// The browser demo: the same render module as the CLI, in Web Workers. "weftjs" resolves to the
 // browser adapter here; the workers run the page's own entry (weft-worker.ts) so the bundled
 // task modules are known by key. Query parameters (for links and the tests): size=WxH,
 // iterations, tile, style, threads.
-import { configureWeb, getRuntime } from "weft"
+import { configureWeb, getRuntime } from "weftjs"
 import { checksum, defaultScene, tileGrid, type Tile } from "../src/mandelbrot.js"
 import { render, STYLES, type Progress, type RenderResult, type Style } from "../src/render.js"
 import { threadColor } from "../src/tint.js"

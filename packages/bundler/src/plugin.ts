@@ -17,7 +17,7 @@ import { relativeSpecifier, writeWorkerEntry, type WorkerEntry } from "./worker-
 const WEFT_PACKAGE = /[\\/](?:@weft[\\/][\w-]+|weftjs|weft|packages[\\/](?:core|web|node|deno|weft))[\\/]dist[\\/]/
 
 /** Every package whose copy of core must be the one a worker loads: never pre-bundled by Vite. */
-export const WEFT_PACKAGES = ["@weft/core", "@weft/web", "@weft/node", "@weft/deno", "weftjs", "weft"]
+export const WEFT_PACKAGES = ["@weft/core", "@weft/web", "@weft/node", "@weft/deno", "weftjs"]
 
 export interface PluginState {
   root: string

@@ -15,7 +15,7 @@ const MAX_FILES = 20_000
 
 /** True when the source imports a weft package (`weftjs`, `weft`, `@weft/...`). */
 export function importsWeft(code: string): boolean {
-  return /\bfrom\s*["'](?:weftjs|weft|@weft\/[\w-]+)(?:\/[\w./-]*)?["']|\bimport\s*\(\s*["'](?:weftjs|weft|@weft\/[\w-]+)["']/.test(code)
+  return /\bfrom\s*["'](?:weftjs|@weft\/[\w-]+)(?:\/[\w./-]*)?["']|\bimport\s*\(\s*["'](?:weftjs|@weft\/[\w-]+)["']/.test(code)
 }
 
 /** Absolute paths of the files under `root` that register tasks, sorted for a stable entry. */
@@ -50,10 +50,9 @@ export function findTaskModules(root: string, skip: readonly string[] = []): str
 export function adapterPackage(taskModules: readonly string[], runtime: string): string {
   const imported = new Set<string>()
   for (const file of taskModules) {
-    for (const match of readFileSync(file, "utf8").matchAll(/\bfrom\s*["'](weftjs|weft|@weft\/(?:web|node|deno))["']/g)) imported.add(match[1]!)
+    for (const match of readFileSync(file, "utf8").matchAll(/\bfrom\s*["'](weftjs|@weft\/(?:web|node|deno))["']/g)) imported.add(match[1]!)
   }
   if (imported.has(`@weft/${runtime}`)) return `@weft/${runtime}`
   if (imported.has("weftjs")) return "weftjs"
-  if (imported.has("weft")) return "weft"
   return `@weft/${runtime}`
 }

@@ -4,7 +4,7 @@ import { addTaskKeys, findThreadableCalls } from "../src/task-keys.js"
 
 describe("addTaskKeys", () => {
   test("keys a registration by module path and the binding it is assigned to", () => {
-    const code = `import { threadable } from "weft"\nexport const fib = threadable(import.meta.url, function fib(n) { return n })\n`
+    const code = `import { threadable } from "weftjs"\nexport const fib = threadable(import.meta.url, function fib(n) { return n })\n`
     const keyed = addTaskKeys(code, "src/tasks.js")!
     expect(keyed.keys).toEqual(["src/tasks.js#fib"])
     expect(keyed.code).toContain(`threadable(import.meta.url, function fib(n) { return n }, { name: "src/tasks.js#fib" })`)
@@ -42,7 +42,7 @@ describe("addTaskKeys", () => {
   })
 
   test("a module without registrations is left alone", () => {
-    expect(addTaskKeys(`import { threadable } from "weft"\nexport function threadable2() {}`, "a.js")).toBeUndefined()
+    expect(addTaskKeys(`import { threadable } from "weftjs"\nexport function threadable2() {}`, "a.js")).toBeUndefined()
   })
 })
 

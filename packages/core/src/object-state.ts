@@ -1,4 +1,5 @@
 import type { StateWriteBack } from "./protocol.js"
+import { findFunction, functionArgumentHint } from "./function-in-value.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { FROM_THREAD } from "./shared-record.js"
 
@@ -17,7 +18,9 @@ export function fieldNotClonedBack(field: string, owner: string): TypeError {
   return new TypeError(`field "${field}" of ${owner} cannot be cloned back to the caller: keep structured-cloneable data in fields`)
 }
 
-function cloneError(what: string, label: string, error: unknown): TypeError {
+function cloneError(what: string, label: string, error: unknown, value: unknown): TypeError {
+  const fn = findFunction(value, what)
+  if (fn !== undefined) return new TypeError(`${what} of ${label} cannot be sent to the thread: ${functionArgumentHint(fn)}`, { cause: error })
   const reason = error instanceof Error ? error.message : String(error)
   return new TypeError(`${what} of ${label} cannot be sent between threads (${reason}): pass structured-cloneable data`, { cause: error })
 }
@@ -36,7 +39,7 @@ export function validateArgs(args: readonly unknown[], label: string): { args: u
       try {
         structuredClone(encodeShared(arg).value)
       } catch (error) {
-        throw cloneError(`args[${index}]`, label, error)
+        throw cloneError(`args[${index}]`, label, error, arg)
       }
     })
     throw new TypeError(`the arguments of ${label} cannot be sent between threads: pass structured-cloneable data`)
@@ -67,7 +70,7 @@ export function captureState(target: object, label: string): { value: Record<str
       ;({ value, shared } = encodeShared((target as Record<string, unknown>)[key]))
       structuredClone(value)
     } catch (error) {
-      throw cloneError(`field "${key}"`, label, error)
+      throw cloneError(`field "${key}"`, label, error, value)
     }
     Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true })
     anyShared ||= shared

@@ -111,7 +111,7 @@ export function hasRuntime(): boolean {
 export function getRuntime(): Runtime {
   if (current === undefined) {
     throw new Error(
-      "weft: no runtime is set. Import from an adapter (`weft`, `@weft/node`, `@weft/web` or `@weft/deno`) instead of `@weft/core`, or call setRuntime() first.",
+      "weft: no runtime is set. Import from an adapter (`weftjs`, `@weft/node`, `@weft/web` or `@weft/deno`) instead of `@weft/core`, or call setRuntime() first.",
     )
   }
   return current

@@ -5,6 +5,11 @@ import type { DenoThreadOptions } from "./options.js"
 // Built as dist/*.js; published to JSR as dist too. Run from source (tests of the adapter
 // itself), the sibling is worker.ts.
 const workerEntry = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./worker.js", import.meta.url)
+// A thread given its own deno.permissions loads the entry with this mark, so its errors can say
+// which grant to widen (the thread's, or the process's --allow-read).
+const NARROWED = "permissions"
+const narrowedEntry = new URL(`${workerEntry.href}?${NARROWED}`)
+const isNarrowed = (): boolean => (globalThis as { location?: { search?: string } }).location?.search === `?${NARROWED}`
 
 /** Deno workers have no exit event: a worker announces its own end with this envelope. */
 const EXIT = "weft:deno-exit"
@@ -141,7 +146,9 @@ export const denoRuntime: Runtime = {
   spawn({ name, daemon = false, options }: SpawnOptions): WorkerHandle {
     const permissions = (options as DenoThreadOptions | undefined)?.permissions
     // Without `deno.permissions` the worker inherits the parent's and needs no unstable flag.
-    const worker = new Worker(workerEntry, { type: "module", name, ...(permissions === undefined ? {} : { deno: { permissions } }) })
+    // A thread that inherits from a narrowed one is narrowed too.
+    const entry = permissions !== undefined || isNarrowed() ? narrowedEntry : workerEntry
+    const worker = new Worker(entry, { type: "module", name, ...(permissions === undefined ? {} : { deno: { permissions } }) })
     return new DenoWorkerHandle(worker, daemon)
   },
   parent(): Endpoint | undefined {
@@ -158,7 +165,9 @@ export const denoRuntime: Runtime = {
       // graph is loaded under the parent's), so a narrowed thread may not read its task module.
       // Deno reports it as a TypeError carrying the permission message; it is rethrown as NotCapable.
       if (!(error instanceof Error) || !/^Requires \w+ access/.test(error.message)) throw error
-      const hint = `${error.message}. A thread started with deno.permissions loads its task modules under those permissions: grant read access to ${url} (permissions.read) or pass a self-contained inline function`
+      const hint = isNarrowed()
+        ? `${error.message}. A thread started with deno.permissions loads its task modules under those permissions: grant read access to ${url} (permissions.read) or pass a self-contained inline function`
+        : `${error.message}. Every thread imports its task modules: run deno with --allow-read covering ${url} (or pass a self-contained inline function)`
       throw new Deno.errors.NotCapable(hint, { cause: error })
     }
   },

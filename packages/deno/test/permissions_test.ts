@@ -48,6 +48,18 @@ Deno.test({ name: "a thread without read access to its task module fails with Th
   })
 })
 
+Deno.test({ name: "without deno.permissions, a task module the process may not read gets an --allow-read hint, not a permissions.read one", ...options }, async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", `--deny-read=${inside}`, "--allow-env", "--sloppy-imports", "--no-check", new URL("fixtures/read-hint.ts", here).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output()
+  const stdout = new TextDecoder().decode(output.stdout)
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
+  assert.match(stdout, /^ThreadTargetError: .*--allow-read covering .*permission-tasks\.ts/m)
+  assert.doesNotMatch(stdout, /deno\.permissions|permissions\.read/)
+})
+
 Deno.test({ name: "a narrower grant allows what it lists and denies the rest", ...options }, async () => {
   const permissions = { read: [new URL(".", here).pathname] }
   assert.equal(await run(new Thread({ target: readText, args: [inside], deno: { permissions } })), Deno.readTextFileSync(inside))

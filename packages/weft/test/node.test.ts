@@ -1,15 +1,15 @@
-// "weft" on Node: the `node` condition picks @weft/node, and the other conditions map as documented.
+// "weftjs" on Node: the `node` condition picks @weft/node, and the other conditions map as documented.
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { describe, expect, test } from "vitest"
 import { checkLockAndPool, checkThread } from "./fixtures/check-weft.ts"
 
 describe("weft on Node", () => {
-  test("import { Thread } from 'weft' runs a thread on @weft/node", async () => {
+  test("import { Thread } from 'weftjs' runs a thread on @weft/node", async () => {
     await checkThread("node")
   })
 
-  test("Lock and ThreadPool from 'weft' work across Node threads", async () => {
+  test("Lock and ThreadPool from 'weftjs' work across Node threads", async () => {
     await checkLockAndPool("node")
   })
 
@@ -20,7 +20,7 @@ describe("weft on Node", () => {
     ["browser", "dist/browser.js"],
   ])("the %s condition resolves to %s", (condition, file) => {
     const extra = condition === "node" ? [] : [`--conditions=${condition}`]
-    const result = spawnSync(process.execPath, [...extra, "--input-type=module", "-e", 'console.log(import.meta.resolve("weft"))'], {
+    const result = spawnSync(process.execPath, [...extra, "--input-type=module", "-e", 'console.log(import.meta.resolve("weftjs"))'], {
       cwd: fileURLToPath(new URL("..", import.meta.url)),
       encoding: "utf8",
     })

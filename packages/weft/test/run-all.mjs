@@ -1,6 +1,6 @@
 // The weft package's tests in every runtime it has a condition for, each writing its report to
 // reports/ (counted by scripts/test-all.mjs): vitest on Node, deno test, bun test. The browser
-// condition is proven by apps/demo's Playwright test, which drives a Vite-built page importing "weft".
+// condition is proven by apps/demo's Playwright test, which drives a Vite-built page importing "weftjs".
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 

@@ -85,7 +85,7 @@ export async function startViteDev(cell, mode) {
     worker: { format: "es" },
     // Workspace links are served as source; an installed weft is pre-bundled. Without the
     // plugin, pre-bundle it as Vite does for a package from the registry.
-    optimizeDeps: mode === "plugin" ? {} : { include: ["weft", "weft/worker"] },
+    optimizeDeps: mode === "plugin" ? {} : { include: ["weftjs", "weftjs/worker"] },
     server: { headers: isolationHeaders, host: "127.0.0.1", port: 0, strictPort: false, hmr: false, watch: null },
   })
   await server.listen()
@@ -127,7 +127,7 @@ async function buildRollup(cell, mode, target = "browser") {
   if (!node && mode === "manual") input["weft-worker"] = join(root, "src/weft-worker.js")
   const bundle = await rollup({
     input,
-    external: node ? (id) => id.startsWith("node:") || (mode === "manual" && /^weft(\/|$)/.test(id)) : undefined,
+    external: node ? (id) => id.startsWith("node:") || (mode === "manual" && /^weftjs(\/|$)/.test(id)) : undefined,
     plugins: [
       nodeResolve(node ? { exportConditions: ["node"], preferBuiltins: true } : { browser: true }),
       ...(mode === "plugin" ? [weftRollup(node ? { root, runtime: "node" } : { root })] : []),

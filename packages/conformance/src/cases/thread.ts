@@ -222,6 +222,15 @@ export const threadCases = group("Thread", [
     },
   },
   {
+    name: "a function passed as an argument (or inside one) is named, with the fix: register it with threadable and pass data",
+    run: () => {
+      const t = new Thread({ target: add, args: [1, { onDone: () => 2 }] })
+      throws(() => t.start(), { instanceOf: TypeError, message: /args\[1\]\.onDone is a function.*threadable\(import\.meta\.url, fn\).*pass the data/ })
+      equal(t.isAlive(), false)
+      throws(() => new Thread({ target: add, args: [() => 1, 2] }).start(), { instanceOf: TypeError, message: /args\[0\] is a function.*threadable/ })
+    },
+  },
+  {
     name: "an inline closure over an outer variable rejects with ThreadTargetError naming it and the fix",
     run: async () => {
       // Not a literal: Bun's transpiler inlines a `const` literal into the closure, which then works.

@@ -1,5 +1,5 @@
 // The page without the plugin: the documented manual recipe, a worker entry of the app's own.
-import { configureWeb } from "weft"
+import { configureWeb } from "weftjs"
 import { runScenarios } from "./scenarios.js"
 import { report } from "./report.js"
 

@@ -1,5 +1,5 @@
 // The page with @weft/bundler: no worker entry, no configureWeb.
-import { Thread } from "weft"
+import { Thread } from "weftjs"
 import { runScenarios } from "./scenarios.js"
 import { Doubler, triple } from "./tasks-unnamed.js"
 import { report } from "./report.js"

@@ -1,6 +1,6 @@
 // The example program, the same on every bundler and runtime: three styles, a Lock across two
 // threads, a pool with map, a registered error class. Each scenario records its outcome.
-import { Lock, Thread, ThreadPool } from "weft"
+import { Lock, Thread, ThreadPool } from "weftjs"
 import { bump, Counter, fail, fib, Summer, TaskError } from "./tasks.js"
 
 async function outcome(body) {

@@ -1,6 +1,6 @@
 // Tasks registered without explicit keys: with the plugin, their keys come from this file's
 // path and their bindings, so minification cannot break them.
-import { threadable } from "weft"
+import { threadable } from "weftjs"
 
 export const triple = threadable(import.meta.url, (n) => n * 3)
 

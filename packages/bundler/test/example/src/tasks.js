@@ -1,6 +1,6 @@
 // The example app's task module: tasks only, no start-up code. Every worker imports it. Keys are
 // explicit here because the manual recipe (no plugin) needs them in minified bundles.
-import { Thread, threadable } from "weft"
+import { Thread, threadable } from "weftjs"
 
 export const fib = threadable(import.meta.url, function fib(n) {
   return n < 2 ? n : fib(n - 1) + fib(n - 2)

@@ -1,3 +1,3 @@
 // The manual worker entry: weft's worker side first, then every task module.
-import "weft/worker"
+import "weftjs/worker"
 import "./tasks.js"
