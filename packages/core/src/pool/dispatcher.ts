@@ -296,7 +296,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     unrefTimer(setTimeout(() => {
       // Only while this very task is still running: once it has returned (even if its result is
       // still on the way), the worker runs other tasks that nobody stopped.
-      if (worker.alive && worker.taskAt(seq) === task && worker.isRunning(seq)) this.workers.terminate(worker, "grace")
+      if (worker.alive && worker.taskAt(seq) === task && worker.claimKill(seq)) this.workers.terminate(worker, "grace")
     }, this.#options.graceMs))
   }
 

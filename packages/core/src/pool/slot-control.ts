@@ -5,16 +5,19 @@ import { RING, RING_MASK } from "./pool-protocol.js"
 // knows the layout. The claim arbitrates who moves a task first:
 //
 //   QUEUED ──worker: claim──▶ STARTED ──worker: finish──▶ DONE ──pool: answered──▶ QUEUED
+//      │                        └──pool: kill──▶ KILLING (the worker stops before its next task)
 //      └──────pool: withdraw──▶ WITHDRAWN ──pool: answered (the worker skipped it)──▶ QUEUED
 //
-// When a worker dies, STARTED names the one task that was running; DONE a task that finished
-// but whose result had not been sent.
+// When a worker dies, STARTED (or KILLING) names the one task that was running; DONE a task that
+// finished but whose result had not been sent. Each move is a compare-and-swap, so the pool's
+// grace kill and the worker's finish cannot both win: a kill never lands on the next task.
 
 const WORDS_PER_SLOT = 2
 const QUEUED = 0
 const STARTED = 1
 const WITHDRAWN = 2
 const DONE = 3
+const KILLING = 4
 
 /** The cancelled-job id the pool writes for task `seq`: never 0, so a fresh slot reads "not cancelled". */
 export function jobIdOf(seq: number): number {
@@ -41,15 +44,21 @@ export class SlotControl {
     Atomics.store(this.words, claimIndex(seq), QUEUED)
   }
 
-  /** The worker is running `seq` now. */
+  /** The worker is running `seq` now (or was, until the pool decided to kill it). */
   running(seq: number): boolean {
-    return Atomics.load(this.words, claimIndex(seq)) === STARTED
+    const claim = Atomics.load(this.words, claimIndex(seq))
+    return claim === STARTED || claim === KILLING
+  }
+
+  /** The grace kill: true when `seq` is still running, and then the worker will run nothing after it. */
+  kill(seq: number): boolean {
+    return Atomics.compareExchange(this.words, claimIndex(seq), STARTED, KILLING) === STARTED
   }
 
   /** The worker has started `seq` (it may have finished; its result may still be on the way). */
   started(seq: number): boolean {
     const claim = Atomics.load(this.words, claimIndex(seq))
-    return claim === STARTED || claim === DONE
+    return claim === STARTED || claim === DONE || claim === KILLING
   }
 
   /** Marks `seq` cancelled where a CPU loop polling `currentThread().cancelled` sees it, and wakes a blocking wait. */
@@ -66,9 +75,15 @@ export class SlotControl {
     return Atomics.compareExchange(this.words, claimIndex(seq), QUEUED, STARTED) === QUEUED
   }
 
-  /** `seq` has returned; its result is held until the next flush. */
-  finish(seq: number): void {
-    Atomics.store(this.words, claimIndex(seq), DONE)
+  /** `seq` has returned; its result is held until the next flush. False when the pool is killing this worker for it. */
+  finish(seq: number): boolean {
+    return Atomics.compareExchange(this.words, claimIndex(seq), STARTED, DONE) === STARTED
+  }
+
+  /** After a lost finish: blocks this worker until the pool's terminate() lands (it is on its way). */
+  awaitKill(seq: number): never {
+    const index = claimIndex(seq)
+    for (;;) Atomics.wait(this.words, index, KILLING)
   }
 
   /** The one-word view of `seq`'s cancel word, as a thread's cancel flag. */

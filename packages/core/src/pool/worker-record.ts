@@ -96,4 +96,9 @@ export class WorkerRecord {
   isRunning(seq: number): boolean {
     return this.slots === undefined ? seq === this.head : this.slots.running(seq)
   }
+
+  /** The grace kill's decision: true while `seq` is still running, and from then on the worker starts nothing else. */
+  claimKill(seq: number): boolean {
+    return this.slots === undefined ? seq === this.head : this.slots.kill(seq)
+  }
 }

@@ -212,7 +212,11 @@ async function pump(): Promise<void> {
           flush()
         } else {
           // Finished, result not sent yet: if the worker dies now, this task did not die with it.
-          slots.finish(seq)
+          if (!slots.finish(seq)) {
+            // The pool's grace kill won the race for this task: run nothing more, wait for the end.
+            flush()
+            slots.awaitKill(seq)
+          }
           if (ended - lastFlush > FLUSH_EVERY_MS) flush()
         }
       }
