@@ -1,8 +1,10 @@
+// Declares `Disposable`/`Symbol.dispose` for projects whose lib lacks esnext.disposable (types only).
+import "./disposable.js"
 export type { Capabilities, Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "./runtime.js"
 export { getRuntime, hasRuntime, setRuntime } from "./runtime.js"
 export { threadable, type ThreadableOptions } from "./registry.js"
+export { Thread, type ThreadConstructor, type FunctionThreadOptions, type MethodThreadOptions, type MethodName, type ThreadBaseOptions } from "./thread-constructor.js"
 export {
-  Thread,
   currentThread,
   mainThread,
   enumerate,
@@ -10,6 +12,7 @@ export {
   getIdent,
   setExcepthook,
   type ThreadOptions,
+  type ThreadResult,
   type RuntimeThreadOptions,
   type JoinOptions,
   type Excepthook,

@@ -41,6 +41,9 @@ export interface ExcepthookArgs {
 }
 export type Excepthook = (args: ExcepthookArgs) => void
 
+/** What `join()` resolves with: the awaited return of `run()`, so a subclass's result follows its `run()`. */
+export type ThreadResult<T extends { run(): unknown }> = Awaited<ReturnType<T["run"]>>
+
 type Phase = "new" | "running" | "ended"
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown; readonly report: boolean }
 
@@ -167,6 +170,7 @@ export class Thread<R = unknown> {
   }
 
   /** Resolves with the target's result, or rejects with its error rebuilt. */
+  join(options?: JoinOptions): Promise<ThreadResult<this>>
   join(options: JoinOptions = {}): Promise<R> {
     if (this.#remote) throw new RuntimeError("cannot join the current thread")
     if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)

@@ -1,0 +1,21 @@
+// The explicit-resource-management names weft's public types use (`Held`, `ThreadPool`), declared
+// for projects whose `lib` lacks `esnext.disposable` (a page with `lib: ["es2022", "dom"]`). They
+// match TypeScript's own declarations, so they merge where that lib is present.
+declare global {
+  interface SymbolConstructor {
+    /** The method `using` calls when leaving its block. */
+    readonly dispose: unique symbol
+    /** The method `await using` awaits when leaving its block. */
+    readonly asyncDispose: unique symbol
+  }
+  /** A resource `using` releases when its block ends. */
+  interface Disposable {
+    [Symbol.dispose](): void
+  }
+  /** A resource `await using` releases when its block ends. */
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>
+  }
+}
+
+export {}
