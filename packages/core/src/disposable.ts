@@ -10,10 +10,12 @@ declare global {
   }
   /** A resource `using` releases when its block ends. */
   interface Disposable {
+    /** Releases the resource. */
     [Symbol.dispose](): void
   }
   /** A resource `await using` releases when its block ends. */
   interface AsyncDisposable {
+    /** Releases the resource; awaited by `await using`. */
     [Symbol.asyncDispose](): PromiseLike<void>
   }
 }

@@ -1,3 +1,8 @@
+/**
+ * Python's `threading` and `concurrent.futures` for JavaScript, runtime-agnostic: `Thread`, `ThreadPool`,
+ * the shared-memory primitives. Apps import an adapter (or the cross-runtime entry), which re-exports all of it.
+ * @module @weft/core
+ */
 // Declares `Disposable`/`Symbol.dispose` for projects whose lib lacks esnext.disposable (types only).
 import "./disposable.js"
 export type { Capabilities, Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "./runtime.js"

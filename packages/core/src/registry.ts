@@ -14,6 +14,7 @@ const keyByValue = new WeakMap<object, string>()
 const loading = new Map<string, Promise<unknown>>()
 const RESERVED = "weft:"
 
+/** Options of `threadable()`. */
 export interface ThreadableOptions {
   /** The key the target is found by in other threads. Defaults to its `name`; set it for anonymous or minified code. */
   readonly name?: string

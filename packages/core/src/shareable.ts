@@ -8,12 +8,17 @@ import { toShared } from "./sync/shared-symbol.js"
 
 export { toShared }
 
+/** A primitive's description that crosses threads: its registered tag and shared state. */
 export interface SharedRecord {
+  /** The tag registered with `registerShareable`. */
   readonly tag: string
+  /** The shared state (e.g. a `SharedArrayBuffer`) the other side rebuilds it from. */
   readonly data: unknown
 }
 
+/** An object that crosses threads as a live, shared primitive rather than a copy. */
 export interface Shareable {
+  /** Describes the object for sending; the other thread rebuilds it with the decoder registered for its tag. */
   [toShared](): SharedRecord
 }
 

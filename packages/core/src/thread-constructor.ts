@@ -19,6 +19,7 @@ export type ThreadBaseOptions = Omit<ThreadOptions, "target" | "method" | "args"
 export type FunctionThreadOptions<A extends readonly unknown[], R> = ThreadBaseOptions & {
   /** The function to run: a registered one, or an inline one that closes over nothing. */
   readonly target: (...args: A) => R | PromiseLike<R>
+  /** Only with an object target. */
   readonly method?: undefined
   /** The arguments `target` is called with; each is copied into the thread. */
   readonly args?: NoInfer<A>
@@ -56,12 +57,15 @@ export interface ThreadConstructor {
    * (`new Thread<number>({ target, args })`, where `args` are not checked against the target).
    */
   new <R = unknown>(options?: unknown extends R ? ThreadBaseOptions : ExplicitResultOptions<NoInfer<R>>): ThreadClass<R>
+  /** `Thread.prototype`, for `instanceof`. */
   readonly prototype: ThreadClass
 }
 
 /**
  * A thread of execution in a worker of the current runtime, in the style of Python's
  * `threading.Thread`: give it a `target` (and `args`), or subclass it and override `run()`.
+ * A subclass needs no type argument: `class Fib extends Thread { run() { return 1 } }` joins as
+ * `Promise<number>`, since `join()` follows `run()`.
  * @class
  */
 export const Thread: ThreadConstructor = ThreadClass as unknown as ThreadConstructor

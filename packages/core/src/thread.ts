@@ -22,7 +22,9 @@ export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
   readonly target?: AnyFunction<R> | object
   /** With an object target: the name of the method to call. */
   readonly method?: string
+  /** The arguments `target` (or the method) is called with; each is copied into the thread. */
   readonly args?: readonly unknown[]
+  /** The thread's name; defaults to `Thread-N (target)`. */
   readonly name?: string
   /** A daemon thread does not keep the process alive. Defaults to the creating thread's flag. */
   readonly daemon?: boolean
@@ -30,19 +32,24 @@ export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
   readonly signal?: AbortSignal
 }
 
+/** Options of `Thread.join()`. */
 export interface JoinOptions {
   /** Milliseconds; when it passes, `join` rejects with `TimeoutError` and the thread runs on. */
   readonly timeout?: number
 }
 
+/** What the excepthook receives for a thread that failed while nobody joined it. */
 export interface ExcepthookArgs {
+  /** The error the thread's target threw (rebuilt in this thread). */
   readonly error: unknown
+  /** The thread that failed. */
   readonly thread: Thread
 }
+/** Called for each thread that fails while nobody is joining it (Python's `threading.excepthook`). */
 export type Excepthook = (args: ExcepthookArgs) => void
 
 /** What `join()` resolves with: the awaited return of `run()`, so a subclass's result follows its `run()`. */
-export type ThreadResult<T extends { run(): unknown }> = Awaited<ReturnType<T["run"]>>
+export type ThreadResult<T extends Pick<Thread, "run">> = Awaited<ReturnType<T["run"]>>
 
 type Phase = "new" | "running" | "ended"
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown; readonly report: boolean }
@@ -117,9 +124,11 @@ export class Thread<R = unknown> {
     this.#settled.catch(() => {})
   }
 
+  /** The thread's name, for messages and debuggers; not unique. */
   get name(): string {
     return this.#name
   }
+  /** Renames the thread. */
   set name(value: string) {
     this.#name = String(value)
   }
@@ -129,9 +138,11 @@ export class Thread<R = unknown> {
     return this.#ident
   }
 
+  /** Whether the thread lets the process exit while it runs; settable only before `start()`. */
   get daemon(): boolean {
     return this.#daemon
   }
+  /** Sets the daemon flag; only before `start()`, else `RuntimeError`. */
   set daemon(value: boolean) {
     if (this.#phase !== "new") throw new RuntimeError("cannot set daemon status of an active thread")
     this.#daemon = Boolean(value)
@@ -239,6 +250,7 @@ export class Thread<R = unknown> {
     return prepareCall(this.#options.target, this.#options.method, this.#options.args ?? [], label)
   }
 
+  /** Starts the worker (Timer delays it). @internal */
   [LAUNCH](request: LaunchRequest): void {
     const runtime = getRuntime()
     let handle: WorkerHandle
@@ -314,6 +326,7 @@ export class Thread<R = unknown> {
     this[SETTLE](outcome)
   }
 
+  /** Settles `join()` once. @internal */
   [SETTLE](outcome: Outcome): void {
     if (this.#phase === "ended" && this.#outcome !== undefined) return
     this.#phase = "ended"
@@ -381,6 +394,7 @@ export function currentThread(): Thread {
   return current ?? (makeCurrent !== undefined ? makeCurrent() : mainThread())
 }
 
+/** The thread the program started in (Python's `threading.main_thread()`). */
 export function mainThread(): Thread {
   if (main === undefined) {
     let ident = 0
@@ -399,10 +413,12 @@ export function enumerate(): Thread[] {
   return [currentThread(), ...alive]
 }
 
+/** How many threads are alive: the current one plus those it started (Python's `active_count()`). */
 export function activeCount(): number {
   return alive.size + 1
 }
 
+/** The current thread's ident (Python's `threading.get_ident()`). */
 export function getIdent(): number {
   // Locks ask on every acquire: answer without building a pool task's thread object.
   return currentIdent ?? currentThread().ident ?? 0

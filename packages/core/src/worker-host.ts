@@ -19,6 +19,7 @@ let running: { id: number; thread: Thread } | undefined
 const queue: RunMessage[] = []
 const cancelledBeforeStart = new Map<number, unknown>()
 
+/** The worker side of weft: adapters' worker entries call it to run the tasks and threads sent to them. */
 export function serveWorker(runtime: Runtime): void {
   setRuntime(runtime)
   const parent = runtime.parent()

@@ -1,5 +1,6 @@
 import type { Future } from "./future.js"
 
+/** Options of `ThreadPool.map()`. */
 export interface MapOptions {
   /** Items per task (default 1). Larger chunks amortise the per-task cost for tiny functions. */
   readonly chunksize?: number

@@ -2,10 +2,15 @@
 
 const SAMPLES = 1024
 
+/** Percentiles of a timing in milliseconds, over the last 1024 samples. */
 export interface Percentiles {
+  /** The median. */
   readonly p50: number
+  /** The 90th percentile. */
   readonly p90: number
+  /** The 99th percentile. */
   readonly p99: number
+  /** The slowest. */
   readonly max: number
 }
 

@@ -37,6 +37,7 @@ type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof 
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never
 type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
 
+/** Options of `new ThreadPool(options)`; runtime-specific keys (`node`, `deno`, `web`) apply to every worker. */
 export interface ThreadPoolOptions extends RuntimeThreadOptions {
   /** Workers at most; default: the runtime's available parallelism. Workers start on demand. */
   readonly maxWorkers?: number
@@ -50,6 +51,7 @@ export interface ThreadPoolOptions extends RuntimeThreadOptions {
   readonly maxQueue?: number
   /** Runs once in each worker before its first task (registered or inline function). */
   readonly initializer?: AnyFunction
+  /** The arguments `initializer` is called with. */
   readonly initargs?: readonly unknown[]
   /** How long a task that was aborted or timed out may keep running before its worker is terminated (default 1000 ms). */
   readonly graceMs?: number
@@ -62,7 +64,9 @@ export interface ThreadPoolOptions extends RuntimeThreadOptions {
   readonly captureStacks?: boolean | "auto"
 }
 
+/** Per-task options of `ThreadPool.run()`. */
 export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
+  /** The arguments the target is called with; typed from its parameters. */
   readonly args?: A
   /** Aborting it removes a queued task, or stops a running one (its thread's signal aborts). */
   readonly signal?: AbortSignal
@@ -72,11 +76,13 @@ export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
   readonly transfer?: readonly object[]
 }
 
+/** `ThreadPool.run()` options for an object target: the method's name and its arguments. */
 export interface MethodRunOptions<A extends readonly unknown[], M extends string> extends RunOptions<A> {
   /** With an object target: the method to call on the worker's copy of the object. */
   readonly method: M
 }
 
+/** Options of `ThreadPool.shutdown()`. */
 export interface ShutdownOptions {
   /** Resolve only once every pending task has settled and every worker has exited (default true). */
   readonly wait?: boolean
@@ -84,7 +90,9 @@ export interface ShutdownOptions {
   readonly cancelFutures?: boolean
 }
 
+/** A snapshot of a pool's workers, tasks and timings: what `ThreadPool.stats()` returns. */
 export interface PoolStats {
+  /** Workers alive now. */
   readonly workers: number
   /** Workers holding at least one task. */
   readonly busy: number
@@ -92,8 +100,11 @@ export interface PoolStats {
   readonly queued: number
   /** Tasks sent to workers and not yet answered (running or about to). */
   readonly inFlight: number
+  /** Tasks that returned a result. */
   readonly completed: number
+  /** Tasks that threw or whose worker died. */
   readonly failed: number
+  /** Tasks cancelled before or while running. */
   readonly cancelled: number
   /** Workers that did not exit after terminate() and were abandoned. */
   readonly stuckWorkers: number
@@ -118,7 +129,9 @@ let poolCounter = 0
  * microseconds; how many a worker holds adapts to how long tasks take.
  */
 export class ThreadPool implements AsyncDisposable {
+  /** The pool's name, used in worker names and error messages. */
   readonly name: string
+  /** The most workers the pool runs at once. */
   readonly maxWorkers: number
   readonly #runtime: Runtime
   readonly #options: ThreadPoolOptions
@@ -196,6 +209,7 @@ export class ThreadPool implements AsyncDisposable {
    * pulled only as results are consumed, at most `maxInFlight` chunks ahead (default: scaled to
    * keep every worker's batch full, see MapOptions), so an endless iterable is fine. Closing the
    * loop early cancels what has not started.
+   * @typeParam F - The function applied to each item.
    */
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
@@ -223,10 +237,12 @@ export class ThreadPool implements AsyncDisposable {
     return this.#shutdownPromise
   }
 
+  /** `await using pool = new ThreadPool()`: shuts the pool down, waiting for its tasks. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true })
   }
 
+  /** Counts and timings of the pool's workers and tasks so far. */
   stats(): PoolStats {
     let busy = 0
     let inFlight = 0

@@ -19,6 +19,7 @@ const BROKEN_GENS = MUTEX_WORDS + 3
 const PARTIES = MUTEX_WORDS + 4
 const WORDS = MUTEX_WORDS + 5
 
+/** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
   /** Runs once per cycle in the last thread to arrive, before the others are released. Register it with `threadable` to use the barrier in other threads. */
   readonly action?: () => unknown
@@ -32,6 +33,7 @@ interface BarrierData {
   readonly timeout?: number
 }
 
+/** Makes a fixed number of threads wait for each other (Python's `threading.Barrier`). */
 export class Barrier {
   readonly #v: Int32Array
   readonly #timeout: number | undefined
@@ -60,6 +62,7 @@ export class Barrier {
     markSharedInUse()
   }
 
+  /** How many threads must call `wait()` for all to pass. */
   get parties(): number {
     return Atomics.load(this.#v, PARTIES)
   }
@@ -69,6 +72,7 @@ export class Barrier {
     return Atomics.load(this.#v, COUNT)
   }
 
+  /** Whether the barrier is broken; waits throw `BrokenBarrierError` until `reset()`. */
   get broken(): boolean {
     return Atomics.load(this.#v, BROKEN) === 1
   }
@@ -171,6 +175,7 @@ export class Barrier {
     }
   }
 
+  /** Waits until all parties arrive; resolves with this thread's index (0 to parties - 1). */
   async wait(options?: WaitOptions): Promise<number> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     const deadline = deadlineOf(options?.timeout ?? this.#timeout)
@@ -261,6 +266,7 @@ export class Barrier {
     return Atomics.compareExchange(this.#v, 0, 0, 1) === 0
   }
 
+  /** Describes the barrier for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     if (this.#action !== undefined && this.#actionRef === undefined) {
       throw new TypeError("a Barrier with an action can cross to another thread only when the action is registered: threadable(import.meta.url, action)")
