@@ -34,6 +34,13 @@ describe("function target", () => {
     new Thread({ target: fib, args: [] })
   })
 
+  test("args may be left out only when the target needs none", () => {
+    new Thread({ target: () => 1 })
+    new Thread({ target: (n?: number) => n })
+    // @ts-expect-error fib needs its argument
+    new Thread({ target: fib })
+  })
+
   test("optional parameters may be left out", () => {
     new Thread({ target: greet, args: ["ada"] })
     new Thread({ target: greet, args: ["ada", 2] })
@@ -69,6 +76,8 @@ describe("object target with a method", () => {
     new Thread({ target: new Counter(), method: "add", args: ["1"] })
     // @ts-expect-error reset takes no arguments
     new Thread({ target: new Counter(), method: "reset", args: [1] })
+    // @ts-expect-error add needs its argument
+    new Thread({ target: new Counter(), method: "add" })
   })
 
   test("join() resolves with the method's awaited result", () => {

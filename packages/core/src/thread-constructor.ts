@@ -15,15 +15,24 @@ export type MethodName<O> = { [K in keyof O]-?: O[K] extends AnyFunction ? K : n
 /** Options that do not say what runs: a name, daemon flag, signal and runtime-specific keys. */
 export type ThreadBaseOptions = Omit<ThreadOptions, "target" | "method" | "args">
 
+/** `args`, required when what runs has required parameters, as `ThreadPool.submit()` requires them. */
+type ArgsOption<A extends readonly unknown[]> = [] extends A
+  ? {
+      /** The arguments it is called with; each is copied into the thread. */
+      readonly args?: A
+    }
+  : {
+      /** The arguments it is called with; each is copied into the thread. */
+      readonly args: A
+    }
+
 /** `new Thread({ target: fn, args })`: `args` must match `fn`'s parameters; `join()` gives its result. */
 export type FunctionThreadOptions<A extends readonly unknown[], R> = ThreadBaseOptions & {
   /** The function to run: a registered one, or an inline one that closes over nothing. */
   readonly target: (...args: A) => R | PromiseLike<R>
   /** Only with an object target. */
   readonly method?: undefined
-  /** The arguments `target` is called with; each is copied into the thread. */
-  readonly args?: NoInfer<A>
-}
+} & ArgsOption<NoInfer<A>>
 
 /** `new Thread({ target: obj, method: "name", args })`: the method runs on the thread's copy of `obj`. */
 export type MethodThreadOptions<O extends object, M extends MethodName<O>> = ThreadBaseOptions & {
@@ -31,9 +40,7 @@ export type MethodThreadOptions<O extends object, M extends MethodName<O>> = Thr
   readonly target: O
   /** The name of one of `target`'s methods. */
   readonly method: M
-  /** The arguments the method is called with. */
-  readonly args?: ArgsOf<O[M]>
-}
+} & ArgsOption<ArgsOf<O[M]>>
 
 /** `new Thread<R>(options)`: the target must return `R`; its `args` are not checked. */
 type ExplicitResultOptions<R> = ThreadBaseOptions &

@@ -166,8 +166,8 @@ export const threadCases = group("Thread", [
   {
     name: "names: explicit, generated from the target, and MainThread on the main thread",
     run: () => {
-      equal(new Thread({ target: add, name: "adder" }).name, "adder")
-      ok(/^Thread-\d+ \(add\)$/.test(new Thread({ target: add }).name), "default names follow Python's Thread-N (target)")
+      equal(new Thread({ target: add, args: [1, 2], name: "adder" }).name, "adder")
+      ok(/^Thread-\d+ \(add\)$/.test(new Thread({ target: add, args: [1, 2] }).name), "default names follow Python's Thread-N (target)")
       equal(mainThread().name, "MainThread")
       equal(currentThread(), mainThread())
       equal(currentThread().daemon, false)
@@ -208,7 +208,7 @@ export const threadCases = group("Thread", [
   {
     name: "join() before start() throws RuntimeError",
     run: () => {
-      throws(() => new Thread({ target: add }).join(), { instanceOf: RuntimeError, message: /before it is started/ })
+      throws(() => new Thread({ target: add, args: [1, 2] }).join(), { instanceOf: RuntimeError, message: /before it is started/ })
     },
   },
   {
@@ -242,8 +242,8 @@ export const threadCases = group("Thread", [
     name: "method shorthand, bound and native functions fail in start() with ThreadTargetError",
     run: () => {
       const holder = { shorthand(n: number) { return n } }
-      throws(() => new Thread({ target: holder.shorthand }).start(), { instanceOf: ThreadTargetError, message: /method shorthand/ })
-      throws(() => new Thread({ target: ((n: number) => n).bind(null) }).start(), { instanceOf: ThreadTargetError, message: /native or bound/ })
+      throws(() => new Thread({ target: holder.shorthand, args: [1] }).start(), { instanceOf: ThreadTargetError, message: /method shorthand/ })
+      throws(() => new Thread({ target: ((n: number) => n).bind(null), args: [1] }).start(), { instanceOf: ThreadTargetError, message: /native or bound/ })
       throws(() => new Thread({ target: Math.max }).start(), { instanceOf: ThreadTargetError })
     },
   },
