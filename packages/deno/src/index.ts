@@ -2,7 +2,7 @@
  * weft on Deno's module workers: everything in `@weft/core`, bound to the Deno runtime, with per-thread permissions.
  * @module @weft/deno
  */
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { registerDenoErrors } from "./deno-errors.js"
 import { denoRuntime } from "./runtime.js"
 
@@ -10,5 +10,4 @@ setRuntime(denoRuntime)
 registerDenoErrors()
 
 export * from "@weft/core"
-export { denoRuntime } from "./runtime.js"
 export type { DenoPermissions, DenoPermissionValue, DenoThreadOptions } from "./options.js"

@@ -2,10 +2,10 @@
  * weft on Node.js (and Bun) `worker_threads`: everything in `@weft/core`, bound to the Node runtime.
  * @module @weft/node
  */
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { nodeRuntime } from "./runtime.js"
 
 setRuntime(nodeRuntime)
 
 export * from "@weft/core"
-export { nodeRuntime, type NodeThreadOptions } from "./runtime.js"
+export type { NodeThreadOptions } from "./runtime.js"

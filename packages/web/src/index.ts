@@ -2,12 +2,11 @@
  * weft in browsers, on module Web Workers: everything in `@weft/core`, bound to the browser runtime.
  * @module @weft/web
  */
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { webRuntime } from "./runtime.js"
 
 setRuntime(webRuntime)
 
 export * from "@weft/core"
-export { webRuntime } from "./runtime.js"
 export { configureWeb } from "./config.js"
 export type { CreateWorker, CreateWorkerContext, WebConfig, WebThreadOptions } from "./options.js"

@@ -14,6 +14,30 @@ export interface Percentiles {
   readonly max: number
 }
 
+/** A snapshot of a pool's workers, tasks and timings: what `ThreadPool.stats()` returns. */
+export interface PoolStats {
+  /** Workers alive now. */
+  readonly workers: number
+  /** Workers holding at least one task. */
+  readonly busy: number
+  /** Tasks not yet sent to a worker. */
+  readonly queued: number
+  /** Tasks sent to workers and not yet answered (running or about to). */
+  readonly inFlight: number
+  /** Tasks that returned a result. */
+  readonly completed: number
+  /** Tasks that threw or whose worker died. */
+  readonly failed: number
+  /** Tasks cancelled before or while running. */
+  readonly cancelled: number
+  /** Workers that did not exit after terminate() and were abandoned. */
+  readonly stuckWorkers: number
+  /** Milliseconds a task ran in its worker (last 1024 tasks). */
+  readonly runTime: Percentiles
+  /** Milliseconds from submit() to the task's start, transport included (last 1024 tasks). */
+  readonly waitTime: Percentiles
+}
+
 export class Samples {
   readonly #data = new Float64Array(SAMPLES)
   #count = 0
