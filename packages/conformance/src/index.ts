@@ -1,5 +1,7 @@
 export type { Case, Group, Environment, Requirements } from "./harness.js"
 export { skipReason } from "./harness.js"
+export { executorCases, type ExecutorFixture, type Gate } from "./cases/executor.js"
+export type { GateHandle } from "./tasks/executor-tasks.js"
 import type { Group } from "./harness.js"
 import { threadCases } from "./cases/thread.js"
 import { primitiveCases } from "./cases/primitives.js"

@@ -11,3 +11,7 @@ export { hasRuntime, setRuntime } from "./runtime.js"
 export { serveWorker } from "./worker/serve-worker.js"
 export { discardSpareWorker } from "./spare-worker.js"
 export { markSharedInUse, registerShareable, toShared, type Shareable, type SharedDecoder, type SharedRecord, type DecodeContext } from "./shared-record.js"
+// For other executors (@weft/bullmq): the error transport, the registry by key, and map's windowing.
+export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
+export { registrationOf, lookup as lookupRegistered } from "./registry.js"
+export { mapTasks, type MapSubmitter } from "./pool/map.js"

@@ -50,6 +50,7 @@ export {
   type PoolStats,
 } from "./pool/thread-pool.js"
 export type { MapOptions } from "./pool/map.js"
+export type { Executor, ExecutorRunOptions, ExecutorShutdownOptions } from "./executor.js"
 export type { Percentiles } from "./pool/pool-stats.js"
 export { asCompleted, type AsCompletedOptions, type CompletedFuture } from "./pool/as-completed.js"
 export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait-futures.js"

@@ -59,7 +59,14 @@ function register(key: string, url: string, value: object): void {
 for (const [name, ErrorClass] of Object.entries(libraryErrors)) register(`${RESERVED}${name}`, "weft:core", ErrorClass)
 
 /** The key and module URL a value was registered under, if any. */
-export function registrationOf(value: unknown): { key: string; url: string } | undefined {
+export function registrationOf(value: unknown):
+  | {
+      /** The key it is found by in other threads. */
+      key: string
+      /** The URL of the module that registered it. */
+      url: string
+    }
+  | undefined {
   if ((typeof value !== "function" && typeof value !== "object") || value === null) return undefined
   const key = keyByValue.get(value)
   if (key === undefined) return undefined
@@ -67,6 +74,7 @@ export function registrationOf(value: unknown): { key: string; url: string } | u
   return entry && { key, url: entry.url }
 }
 
+/** The value registered under `key` in this thread, or `undefined`. */
 export function lookup(key: string): unknown {
   return byKey.get(key)?.value
 }

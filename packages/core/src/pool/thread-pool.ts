@@ -1,6 +1,7 @@
 import { abortError, BrokenThreadPool, QueueFull, RuntimeError, ThreadTargetError } from "../errors.js"
 import { describe } from "../registry.js"
 import { getRuntime } from "../runtime.js"
+import type { Executor } from "../executor.js"
 import { prepareCall } from "../target-ref.js"
 import type { RuntimeThreadOptions } from "../thread.js"
 import { Dispatcher, type Task } from "./dispatcher.js"
@@ -83,7 +84,7 @@ let poolCounter = 0
  * microseconds; how many a worker holds adapts to how long tasks take. This class is the public
  * face: it checks options and arguments and makes each task; the dispatcher runs them.
  */
-export class ThreadPool implements AsyncDisposable {
+export class ThreadPool implements Executor {
   /** The pool's name, used in worker names and error messages. */
   readonly name: string
   /** The most workers the pool runs at once. */
