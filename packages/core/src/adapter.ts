@@ -1,3 +1,8 @@
+/**
+ * For adapter authors: binding core to a runtime (`setRuntime`), the worker entry's `serveWorker`,
+ * the `Runtime` seam's types and the shared-primitive registry. Apps never import it.
+ * @module @weft/core/adapter
+ */
 // What an adapter needs from core and a user never does: binding core to a runtime, the worker
 // entry's one call, and the seam's types. Published as `@weft/core/adapter`, so `export *` from
 // an adapter's entry does not carry any of it to users.

@@ -6,22 +6,41 @@ import { lookup, registrationOf } from "./registry.js"
 // and a record that is not one of ours rebuilds as a TypeError, never as an exception in the
 // receiver's message handler.
 
+/** An error as it crosses threads: class, name, message, stack, cause and own properties. */
 export interface WireError {
+  /** Marks an error record. */
   readonly $error: true
+  /** The error's `name`. */
   readonly name: string
+  /** The error's `message`. */
   readonly message: string
+  /** The error's stack, as the thrower saw it. */
   readonly stack?: string
+  /** The registered key of its class, to rebuild it as that class. */
   readonly key?: string
+  /** The name of its built-in class (`TypeError`, ...). */
   readonly builtin?: string
+  /** True for a `DOMException`. */
   readonly dom?: boolean
+  /** Whether it had a `cause` (which may be `undefined`). */
   readonly hasCause: boolean
+  /** Its `cause`, itself encoded. */
   readonly cause?: WireThrown
+  /** An `AggregateError`'s errors, encoded. */
   readonly errors?: WireThrown[]
+  /** Its other own properties (e.g. `code`). */
   readonly props: Record<string, unknown>
 }
 
 /** A thrown value as it crosses: an error record, or any other thrown value (`throw 42`). */
-export type WireThrown = WireError | { readonly $error: false; readonly value: unknown }
+export type WireThrown =
+  | WireError
+  | {
+      /** Marks a thrown value that is not an error. */
+      readonly $error: false
+      /** The value thrown (`throw 42`). */
+      readonly value: unknown
+    }
 
 // A Map, not an object literal: a lookup by an arbitrary name must never find an inherited member.
 const BUILTINS = new Map<string, new (message?: string) => Error>([

@@ -7,6 +7,7 @@ type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
 
 /** Per-task options every executor honours (a ThreadPool accepts more, e.g. `transfer`). */
 export interface ExecutorRunOptions<A extends readonly unknown[] = readonly unknown[]> {
+  /** The arguments the target is called with; typed from its parameters. */
   readonly args?: A
   /** Aborting it removes a queued task, or stops a running one (its thread's signal aborts). */
   readonly signal?: AbortSignal
@@ -14,6 +15,7 @@ export interface ExecutorRunOptions<A extends readonly unknown[] = readonly unkn
   readonly timeout?: number
 }
 
+/** Options of `Executor.shutdown()`. */
 export interface ExecutorShutdownOptions {
   /** Resolve only once every pending task has settled (default true). */
   readonly wait?: boolean
@@ -31,9 +33,13 @@ export interface Executor extends AsyncDisposable {
   submit<F extends AnyFunction>(target: F, ...args: ArgsOf<F>): Future<ResultOf<F>>
   /** Like `submit`, with per-task options. */
   run<F extends AnyFunction>(target: F, options?: ExecutorRunOptions<ArgsOf<F>>): Future<ResultOf<F>>
-  /** Applies `fn` to every item, lazily, yielding results in input order. */
+  /**
+   * Applies `fn` to every item, lazily, yielding results in input order.
+   * @typeParam F - The function applied to each item.
+   */
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options?: MapOptions): AsyncIterableIterator<ResultOf<F>>
   /** Stops accepting tasks; with `wait` (default) resolves once every task has settled. */
   shutdown(options?: ExecutorShutdownOptions): Promise<void>
+  /** `await using`: shuts the executor down, waiting for its tasks. */
   [Symbol.asyncDispose](): Promise<void>
 }

@@ -1,9 +1,16 @@
+/**
+ * Python's `threading` and `concurrent.futures` for JavaScript, runtime-agnostic: `Thread`, `ThreadPool`,
+ * the shared-memory primitives. Apps import an adapter (or the cross-runtime entry), which re-exports all of it.
+ * @module @weft/core
+ */
 // The public API. What only adapters need lives in adapter.ts (`@weft/core/adapter`).
+// Declares `Disposable`/`Symbol.dispose` for projects whose lib lacks esnext.disposable (types only).
+import "./disposable.js"
 export type { Capabilities, Runtime } from "./runtime.js"
 export { getRuntime } from "./runtime.js"
 export { threadable, type ThreadableOptions } from "./registry.js"
+export { Thread, type ThreadConstructor, type FunctionThreadOptions, type MethodThreadOptions, type MethodName, type ThreadBaseOptions } from "./thread-constructor.js"
 export {
-  Thread,
   currentThread,
   mainThread,
   enumerate,
@@ -11,6 +18,7 @@ export {
   getIdent,
   setExcepthook,
   type ThreadOptions,
+  type ThreadResult,
   type RuntimeThreadOptions,
   type JoinOptions,
   type Excepthook,

@@ -16,6 +16,7 @@ const keyByValue = new WeakMap<object, string>()
 const loading = new Map<string, Promise<unknown>>()
 const RESERVED = "weft:"
 
+/** Options of `threadable()`. */
 export interface ThreadableOptions {
   /** The key the target is found by in other threads. Defaults to its `name`; set it for anonymous or minified code. */
   readonly name?: string
@@ -60,7 +61,14 @@ function register(key: string, url: string, value: object): void {
 for (const [name, ErrorClass] of Object.entries(libraryErrors)) register(`${RESERVED}${name}`, "weft:core", ErrorClass)
 
 /** The key and module URL a value was registered under, if any. */
-export function registrationOf(value: unknown): { key: string; url: string } | undefined {
+export function registrationOf(value: unknown):
+  | {
+      /** The key it is found by in other threads. */
+      key: string
+      /** The URL of the module that registered it. */
+      url: string
+    }
+  | undefined {
   if ((typeof value !== "function" && typeof value !== "object") || value === null) return undefined
   const key = keyByValue.get(value)
   if (key === undefined) return undefined
@@ -68,6 +76,7 @@ export function registrationOf(value: unknown): { key: string; url: string } | u
   return entry && { key, url: entry.url }
 }
 
+/** The value registered under `key` in this thread, or `undefined`. */
 export function lookup(key: string): unknown {
   return byKey.get(key)?.value
 }

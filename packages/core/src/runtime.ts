@@ -8,24 +8,35 @@ export interface Capabilities {
   readonly asyncWait: boolean
 }
 
+/** Receives each message that arrives on an endpoint. */
 export type MessageListener = (message: unknown) => void
 
 /** One side of a message channel between two threads. */
 export interface Endpoint {
+  /** Sends a message; objects in `transfer` move instead of being copied. */
   post(message: unknown, transfer?: readonly object[]): void
   /** Subscribes; returns the unsubscribe function. */
   listen(onMessage: MessageListener): () => void
+  /** Closes this side of the channel. */
   close(): void
   /**
    * Takes the next message off the port without waiting, bypassing listeners (Node's
    * `receiveMessageOnPort`). Optional: where it exists, an idle pool worker polls briefly before
    * it sleeps, so a task sent right after a result starts without an event-loop wake-up.
    */
-  receiveNow?(): { readonly message: unknown } | undefined
+  receiveNow?():
+    | {
+        /** The message taken. */
+        readonly message: unknown
+      }
+    | undefined
 }
 
+/** How a worker ended: what `WorkerHandle.exited` resolves with. */
 export interface WorkerExit {
+  /** The exit code, or `null` where the runtime reports none. */
   readonly code: number | null
+  /** The uncaught error that ended the worker, if any. */
   readonly error?: unknown
 }
 
@@ -43,6 +54,7 @@ export interface WorkerHandle extends Endpoint {
   unref(): void
 }
 
+/** What `Runtime.spawn` needs to start a worker. */
 export interface SpawnOptions {
   /** A label for debuggers and error messages. */
   readonly name?: string
@@ -54,12 +66,15 @@ export interface SpawnOptions {
 
 /** The seam between the agnostic core and a platform. Adapters implement it; core owns everything else. */
 export interface Runtime {
+  /** The runtime's name; also the key of its options in `ThreadOptions`. */
   readonly name: "node" | "web" | "deno" | (string & {})
+  /** What this runtime can do here (shared memory, blocking waits). */
   readonly capabilities: Capabilities
   /** Starts a worker running the adapter's worker entry (which calls `serveWorker`). */
   spawn(options: SpawnOptions): WorkerHandle
   /** Inside a worker: the link to its parent. On the main thread: `undefined`. */
   parent(): Endpoint | undefined
+  /** How many threads can run at once; the default pool size. */
   availableParallelism(): number
   /** This thread's runtime-assigned id, where the runtime has one (Node's `threadId`). */
   threadId?(): number | undefined
@@ -104,10 +119,12 @@ export function importTaskModule(url: string): Promise<unknown> {
   return current?.importModule !== undefined ? current.importModule(url) : import(/* @vite-ignore */ /* webpackIgnore: true */ url)
 }
 
+/** Whether an adapter has bound core to a runtime yet. */
 export function hasRuntime(): boolean {
   return current !== undefined
 }
 
+/** The runtime adapters bound core to; throws a how-to-fix error when none was. */
 export function getRuntime(): Runtime {
   if (current === undefined) {
     throw new Error(

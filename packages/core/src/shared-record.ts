@@ -5,12 +5,17 @@
 /** The key of a primitive's `[toShared]()` method; a global symbol, so every copy of core agrees. */
 export const toShared: unique symbol = Symbol.for("weft.toShared")
 
+/** A primitive's description that crosses threads: its registered tag and shared state. */
 export interface SharedRecord {
+  /** The tag registered with `registerShareable`. */
   readonly tag: string
+  /** The shared state (e.g. a `SharedArrayBuffer`) the other side rebuilds it from. */
   readonly data: unknown
 }
 
+/** An object that crosses threads as a live, shared primitive rather than a copy. */
 export interface Shareable {
+  /** Describes the object for sending; the other thread rebuilds it with the decoder registered for its tag. */
   [toShared](): SharedRecord
 }
 
@@ -20,6 +25,7 @@ export interface Shareable {
  * registered action); results from a thread this one started never do.
  */
 export interface DecodeContext {
+  /** Whether decoding may load modules (true for what the caller sent, false for what a thread sends back). */
   readonly mayImport: boolean
 }
 
@@ -28,6 +34,7 @@ export const FROM_CALLER: DecodeContext = { mayImport: true }
 /** Results, errors and object state from a thread this one started. */
 export const FROM_THREAD: DecodeContext = { mayImport: false }
 
+/** Rebuilds a primitive in this thread from its record's `data`; registered per tag with `registerShareable`. */
 export type SharedDecoder = (data: unknown, context: DecodeContext) => object
 const decoders = new Map<string, SharedDecoder>()
 let inUse = false

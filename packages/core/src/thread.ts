@@ -25,7 +25,9 @@ export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
   readonly target?: AnyFunction<R> | object
   /** With an object target: the name of the method to call. */
   readonly method?: string
+  /** The arguments `target` (or the method) is called with; each is copied into the thread. */
   readonly args?: readonly unknown[]
+  /** The thread's name; defaults to `Thread-N (target)`. */
   readonly name?: string
   /** A daemon thread does not keep the process alive. Defaults to the creating thread's flag. */
   readonly daemon?: boolean
@@ -33,16 +35,24 @@ export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
   readonly signal?: AbortSignal
 }
 
+/** Options of `Thread.join()`. */
 export interface JoinOptions {
   /** Milliseconds; when it passes, `join` rejects with `TimeoutError` and the thread runs on. */
   readonly timeout?: number
 }
 
+/** What the excepthook receives for a thread that failed while nobody joined it. */
 export interface ExcepthookArgs {
+  /** The error the thread's target threw (rebuilt in this thread). */
   readonly error: unknown
+  /** The thread that failed. */
   readonly thread: Thread
 }
+/** Called for each thread that fails while nobody is joining it (Python's `threading.excepthook`). */
 export type Excepthook = (args: ExcepthookArgs) => void
+
+/** What `join()` resolves with: the awaited return of `run()`, so a subclass's result follows its `run()`. */
+export type ThreadResult<T extends Pick<Thread, "run">> = Awaited<ReturnType<T["run"]>>
 
 type Phase = "new" | "running" | "ended"
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown; readonly report: boolean }
@@ -142,9 +152,11 @@ export class Thread<R = unknown> {
     this.#settled.catch(() => {})
   }
 
+  /** The thread's name, for messages and debuggers; not unique. */
   get name(): string {
     return this.#name
   }
+  /** Renames the thread. */
   set name(value: string) {
     this.#name = String(value)
   }
@@ -154,9 +166,11 @@ export class Thread<R = unknown> {
     return this.#ident
   }
 
+  /** Whether the thread lets the process exit while it runs; settable only before `start()`. */
   get daemon(): boolean {
     return this.#daemon
   }
+  /** Sets the daemon flag; only before `start()`, else `RuntimeError`. */
   set daemon(value: boolean) {
     if (this.#phase !== "new") throw new RuntimeError("cannot set daemon status of an active thread")
     this.#daemon = Boolean(value)
@@ -209,6 +223,7 @@ export class Thread<R = unknown> {
   }
 
   /** Resolves with the target's result, or rejects with its error rebuilt. */
+  join(options?: JoinOptions): Promise<ThreadResult<this>>
   join(options: JoinOptions = {}): Promise<R> {
     if (this.#remote) throw new RuntimeError("cannot join the current thread")
     if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)
@@ -298,6 +313,7 @@ export class Thread<R = unknown> {
     return prepareCall(this.#options.target, this.#options.method, this.#options.args ?? [], label)
   }
 
+  /** Starts the worker (Timer delays it). @internal */
   [LAUNCH](request: LaunchRequest): void {
     const runtime = getRuntime()
     let handle: WorkerHandle
@@ -377,6 +393,7 @@ export class Thread<R = unknown> {
     this[SETTLE](outcome)
   }
 
+  /** Settles `join()` once. @internal */
   [SETTLE](outcome: Outcome): void {
     if (this.#phase === "ended" && this.#outcome !== undefined) return
     this.#phase = "ended"
@@ -481,10 +498,12 @@ export function enumerate(): Thread[] {
   return [currentThread(), ...alive]
 }
 
+/** How many threads are alive: the current one plus those it started (Python's `active_count()`). */
 export function activeCount(): number {
   return alive.size + 1
 }
 
+/** The current thread's ident (Python's `threading.get_ident()`). */
 export function getIdent(): number {
   // Locks ask on every acquire: answer without building a pool task's thread object.
   return currentIdent ?? currentThread().ident ?? 0

@@ -21,6 +21,7 @@ export class Timer<R = unknown> extends Thread<R> {
     return this.#fired
   }
 
+  /** Waits the delay, then starts the worker. @internal */
   override [LAUNCH](request: LaunchRequest): void {
     this.#pending = setTimeout(() => {
       this.#pending = undefined

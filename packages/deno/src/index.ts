@@ -1,3 +1,7 @@
+/**
+ * weft on Deno's module workers: everything in `@weft/core`, bound to the Deno runtime, with per-thread permissions.
+ * @module @weft/deno
+ */
 import { setRuntime } from "@weft/core/adapter"
 import { registerDenoErrors } from "./deno-errors.js"
 import { denoRuntime } from "./runtime.js"

@@ -6,13 +6,21 @@ export type DenoPermissions =
   | "inherit"
   | "none"
   | {
+      /** File system reads (`--allow-read`). */
       readonly read?: DenoPermissionValue
+      /** File system writes (`--allow-write`). */
       readonly write?: DenoPermissionValue
+      /** Network access (`--allow-net`). */
       readonly net?: DenoPermissionValue
+      /** Environment variables (`--allow-env`). */
       readonly env?: DenoPermissionValue
+      /** System information (`--allow-sys`). */
       readonly sys?: DenoPermissionValue
+      /** Running subprocesses (`--allow-run`). */
       readonly run?: DenoPermissionValue
+      /** Loading native libraries (`--allow-ffi`). */
       readonly ffi?: DenoPermissionValue
+      /** Importing code from the network (`--allow-import`). */
       readonly import?: DenoPermissionValue
     }
 
@@ -28,6 +36,7 @@ export interface DenoThreadOptions {
 
 declare module "@weft/core" {
   interface RuntimeThreadOptions {
+    /** Options only Deno applies (`permissions`). */
     readonly deno?: DenoThreadOptions
   }
 }

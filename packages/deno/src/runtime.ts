@@ -137,6 +137,7 @@ function workerEndpoint(): Endpoint {
   }
 }
 
+/** The Deno adapter (module workers); importing `@weft/deno` binds core to it. */
 export const denoRuntime: Runtime = {
   name: "deno",
   // Deno allows Atomics.wait on its main thread as well as in workers.

@@ -8,15 +8,21 @@ export interface NodeThreadOptions {
   readonly resourceLimits?: ResourceLimits
   /** The worker's `process.env`; Node's `SHARE_ENV` symbol shares the parent's. */
   readonly env?: Record<string, string | undefined> | symbol
+  /** Node flags for the worker (Node's `execArgv`); defaults to the parent's. */
   readonly execArgv?: string[]
+  /** Values appended to the worker's `process.argv`. */
   readonly argv?: unknown[]
+  /** When true, the worker's `process.stdout` is not piped to the parent's automatically. */
   readonly stdout?: boolean
+  /** When true, the worker's `process.stderr` is not piped to the parent's automatically. */
   readonly stderr?: boolean
+  /** Close file descriptors the worker opened with `fs.open()` when it exits (Node's default: true). */
   readonly trackUnmanagedFds?: boolean
 }
 
 declare module "@weft/core" {
   interface RuntimeThreadOptions {
+    /** Options only Node applies (resource limits, env, execArgv, ...). */
     readonly node?: NodeThreadOptions
   }
 }
@@ -121,6 +127,7 @@ async function importModule(url: string): Promise<unknown> {
   return import(/* @vite-ignore */ /* webpackIgnore: true */ url)
 }
 
+/** The Node adapter (worker_threads); importing `@weft/node` binds core to it. */
 export const nodeRuntime: Runtime = {
   name: "node",
   capabilities: { sharedMemory: true, blockingWait: true, asyncWait: typeof (Atomics as { waitAsync?: unknown }).waitAsync === "function" },

@@ -301,7 +301,7 @@ function expectLockLast(echoed: unknown, what: string): void {
   expectLock(list[list.length - 1], what)
 }
 
-function lockArgs(lock: Lock | undefined): unknown[] {
+function lockArgs(lock: Lock | undefined): [] | [Lock] {
   return lock === undefined ? [] : [lock]
 }
 

@@ -1,3 +1,7 @@
+/**
+ * weft in browsers, on module Web Workers: everything in `@weft/core`, bound to the browser runtime.
+ * @module @weft/web
+ */
 import { setRuntime } from "@weft/core/adapter"
 import { webRuntime } from "./runtime.js"
 

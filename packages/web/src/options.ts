@@ -1,5 +1,6 @@
 /** What `createWorker` gets: the thread's name, for the Worker's own `name` option if you like. */
 export interface CreateWorkerContext {
+  /** The thread's (or pool worker's) name, to pass to `new Worker(url, { name })`. */
   readonly name?: string
 }
 
@@ -24,6 +25,7 @@ export interface WebConfig {
 
 declare module "@weft/core" {
   interface RuntimeThreadOptions {
+    /** Options only the browser adapter applies (e.g. `createWorker`). */
     readonly web?: WebThreadOptions
   }
 }

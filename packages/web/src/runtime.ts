@@ -20,6 +20,7 @@ const isolated = typeof SharedArrayBuffer === "function" && (globalThis as { cro
 
 let parentEndpoint: Endpoint | undefined
 
+/** The browser adapter (module Web Workers); importing `@weft/web` binds core to it. */
 export const webRuntime: Runtime = {
   name: "web",
   capabilities: {

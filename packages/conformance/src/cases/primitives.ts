@@ -1,7 +1,7 @@
 // Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier: CPython's documented
 // behaviour, across real threads. The test's own thread uses only the async faces (a browser
 // page's main thread cannot block); blocking faces run inside the threads.
-import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, Queue, RLock, RuntimeError, Semaphore, Thread, TimeoutError } from "@weft/core"
+import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, Queue, RLock, RuntimeError, Semaphore, Thread, TimeoutError, type FunctionThreadOptions } from "@weft/core"
 import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
 import { group, type Case } from "../harness.js"
 import { sharedFlags, signal, waitForValue } from "../sync.js"
@@ -39,8 +39,8 @@ import {
 
 const shared = { sharedMemory: true } as const
 
-function started<R>(options: ConstructorParameters<typeof Thread<R>>[0]): Thread<R> {
-  const thread = new Thread<R>(options)
+function started<A extends readonly unknown[], R>(options: FunctionThreadOptions<A, R>): Thread<R> {
+  const thread = new Thread(options)
   thread.start()
   return thread
 }
@@ -748,7 +748,9 @@ const cases: Case[] = [
     requires: shared,
     run: async () => {
       const gate = new Gate(new Semaphore(0))
-      equal(await started({ target: gate, method: "open", args: [2] }).join(), 2)
+      const opener = new Thread({ target: gate, method: "open", args: [2] })
+      opener.start()
+      equal(await opener.join(), 2)
       equal(gate.opened, 2)
       equal(gate.semaphore.tryAcquire(), true)
       equal(gate.semaphore.tryAcquire(), true)
@@ -760,7 +762,9 @@ const cases: Case[] = [
     requires: shared,
     run: async () => {
       const gate = new Gate(new Semaphore(0))
-      await started({ target: gate, method: "leaveLatch" }).join()
+      const leaver = new Thread({ target: gate, method: "leaveLatch" })
+      leaver.start()
+      await leaver.join()
       ok(gate.latch instanceof Lock, "the written-back field is a Lock here")
       equal(gate.latch.locked(), true, "taken in the thread, still held: the same memory")
       gate.latch.release()

@@ -154,10 +154,10 @@ export const pythonCases = group("Python semantics", [
       equal(numbered.name, "123")
       numbered.start()
       equal((await numbered.join()).name, "123", "the thread sees the same string")
-      ok(/^Thread-\d+ \(add\)$/.test(new Thread({ target: add, name: "" }).name), "an empty name gets the default")
-      ok(DEFAULT_NAME.test(new Thread({ target: add, name: null as unknown as string }).name), "a null name gets the default")
+      ok(/^Thread-\d+ \(add\)$/.test(new Thread({ target: add, args: [1, 2], name: "" }).name), "an empty name gets the default")
+      ok(DEFAULT_NAME.test(new Thread({ target: add, args: [1, 2], name: null as unknown as string }).name), "a null name gets the default")
       ok(DEFAULT_NAME.test(new Doubler(1, "").name), "a subclass passing an empty name gets the default")
-      const t = new Thread({ target: add })
+      const t = new Thread({ target: add, args: [1, 2] })
       t.name = 42 as unknown as string
       equal(t.name, "42")
     },

@@ -1,15 +1,15 @@
 // Queue: Python's queue.Queue semantics between threads, its codec and its ring buffer.
 // The property-based cases (fast-check) compare the queue with a plain array as the model.
 import fc from "fast-check"
-import { Event, Lock, Queue, QueueEmpty, QueueFull, QueueShutDown, Thread } from "@weft/core"
+import { Event, Lock, Queue, QueueEmpty, QueueFull, QueueShutDown, Thread, type FunctionThreadOptions } from "@weft/core"
 import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
 import { group, type Case } from "../harness.js"
 import { consume, consumeAsync, produce, putNow, queueBlockingErrors, type QueueItem } from "../tasks/primitive-tasks.js"
 
 const shared = { sharedMemory: true } as const
 
-function started<R>(options: ConstructorParameters<typeof Thread<R>>[0]): Thread<R> {
-  const thread = new Thread<R>(options)
+function started<A extends readonly unknown[], R>(options: FunctionThreadOptions<A, R>): Thread<R> {
+  const thread = new Thread(options)
   thread.start()
   return thread
 }

@@ -1,6 +1,7 @@
 import { TimeoutError } from "../errors.js"
 import type { Future } from "./future.js"
 
+/** Options of `asCompleted()`. */
 export interface AsCompletedOptions {
   /** Milliseconds for the whole iteration; past it the iterator throws `TimeoutError`. */
   readonly timeout?: number

@@ -8,16 +8,19 @@ const PENDING = 0
 const CANCELLED = 1
 const FINISHED = 2
 
+/** Options of `Future.result()` and `Future.exception()`. */
 export interface ResultOptions {
   /** Milliseconds to wait; past it the returned promise rejects with `TimeoutError` (the task goes on). */
   readonly timeout?: number
 }
 
+/** What `Future.addDoneCallback()` calls once the future settles. */
 export type DoneCallback<T> = (future: Future<T>) => void
 
 /** Called when a future settles; used by `asCompleted`/`wait` without allocating promises. */
 type Listener = (future: Future<unknown>) => void
 
+/** The pending result of a pool task (Python's `concurrent.futures.Future`); also awaitable. */
 export class Future<T = unknown> implements PromiseLike<T> {
   #state: 0 | 1 | 2 = PENDING
   #ok = false
@@ -38,6 +41,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return true
   }
 
+  /** Whether the future was cancelled. */
   cancelled(): boolean {
     return this.#state === CANCELLED
   }
@@ -87,14 +91,17 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.#settledPromise().then(onFulfilled, onRejected)
   }
 
+  /** Like `Promise.prototype.catch`, on the task's result. */
   catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
     return this.#settledPromise().then(undefined, onRejected)
   }
 
+  /** Like `Promise.prototype.finally`, on the task's result. */
   finally(onFinally?: (() => void) | null): Promise<T> {
     return this.#settledPromise().finally(onFinally)
   }
 
+  /** "Future", for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return "Future"
   }

@@ -3,6 +3,7 @@ import { TimeoutError } from "../errors.js"
 import type { Future } from "./future.js"
 import type { ChunkFailure } from "./pool-protocol.js"
 
+/** Options of `ThreadPool.map()`. */
 export interface MapOptions {
   /** Items per task (default 1). Larger chunks amortise the per-task cost for tiny functions. */
   readonly chunksize?: number
@@ -20,6 +21,7 @@ export interface MapOptions {
   readonly timeout?: number
 }
 
+/** What `mapTasks` needs from an executor: submitting a chunk, back-pressure, and the window size. */
 export interface MapSubmitter {
   /** One task: `fn(items)` when not chunked, `fn` over each of `items` when chunked. */
   submit(items: unknown[], chunk: boolean): Future<unknown>
@@ -33,6 +35,7 @@ export interface MapSubmitter {
 // ahead of the consumer; results are yielded in input order; closing the loop early cancels the
 // chunks that have not started and closes the source iterator. The default window follows the
 // pool's adaptive batch depth: a small fixed window starves workers of batches when tasks are tiny.
+/** `map()` for any executor: lazy, ordered and bounded; yields results in input order. */
 export function mapTasks(
   fn: Function,
   iterable: Iterable<unknown> | AsyncIterable<unknown>,

@@ -2,14 +2,21 @@
 
 const SAMPLES = 1024
 
+/** Percentiles of a timing in milliseconds, over the last 1024 samples. */
 export interface Percentiles {
+  /** The median. */
   readonly p50: number
+  /** The 90th percentile. */
   readonly p90: number
+  /** The 99th percentile. */
   readonly p99: number
+  /** The slowest. */
   readonly max: number
 }
 
+/** A snapshot of a pool's workers, tasks and timings: what `ThreadPool.stats()` returns. */
 export interface PoolStats {
+  /** Workers alive now. */
   readonly workers: number
   /** Workers holding at least one task. */
   readonly busy: number
@@ -17,8 +24,11 @@ export interface PoolStats {
   readonly queued: number
   /** Tasks sent to workers and not yet answered (running or about to). */
   readonly inFlight: number
+  /** Tasks that returned a result. */
   readonly completed: number
+  /** Tasks that threw or whose worker died. */
   readonly failed: number
+  /** Tasks cancelled before or while running. */
   readonly cancelled: number
   /** Workers that did not exit after terminate() and were abandoned. */
   readonly stuckWorkers: number

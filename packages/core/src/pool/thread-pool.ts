@@ -24,6 +24,7 @@ type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof 
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never
 type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
 
+/** Options of `new ThreadPool(options)`; runtime-specific keys (`node`, `deno`, `web`) apply to every worker. */
 export interface ThreadPoolOptions extends RuntimeThreadOptions {
   /** Workers at most; default: the runtime's available parallelism. Workers start on demand. */
   readonly maxWorkers?: number
@@ -37,6 +38,7 @@ export interface ThreadPoolOptions extends RuntimeThreadOptions {
   readonly maxQueue?: number
   /** Runs once in each worker before its first task (registered or inline function). */
   readonly initializer?: AnyFunction
+  /** The arguments `initializer` is called with. */
   readonly initargs?: readonly unknown[]
   /** How long a task that was aborted or timed out may keep running before its worker is terminated (default 1000 ms). */
   readonly graceMs?: number
@@ -49,7 +51,9 @@ export interface ThreadPoolOptions extends RuntimeThreadOptions {
   readonly captureStacks?: boolean | "auto"
 }
 
+/** Per-task options of `ThreadPool.run()`. */
 export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
+  /** The arguments the target is called with; typed from its parameters. */
   readonly args?: A
   /** Aborting it removes a queued task, or stops a running one (its thread's signal aborts). */
   readonly signal?: AbortSignal
@@ -59,11 +63,13 @@ export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
   readonly transfer?: readonly object[]
 }
 
+/** `ThreadPool.run()` options for an object target: the method's name and its arguments. */
 export interface MethodRunOptions<A extends readonly unknown[], M extends string> extends RunOptions<A> {
   /** With an object target: the method to call on the worker's copy of the object. */
   readonly method: M
 }
 
+/** Options of `ThreadPool.shutdown()`. */
 export interface ShutdownOptions {
   /** Resolve only once every pending task has settled and every worker has exited (default true). */
   readonly wait?: boolean
@@ -86,7 +92,9 @@ let poolCounter = 0
  * face: it checks options and arguments and makes each task; the dispatcher runs them.
  */
 export class ThreadPool implements Executor {
+  /** The pool's name, used in worker names and error messages. */
   readonly name: string
+  /** The most workers the pool runs at once. */
   readonly maxWorkers: number
   readonly #options: ThreadPoolOptions
   readonly #captureStacks: boolean | "auto"
@@ -153,6 +161,7 @@ export class ThreadPool implements Executor {
    * per item, also with `chunksize`: a failing item raises its error at its position. With
    * `timeout` (ms from this call) a result not ready in time rejects `TimeoutError`. Closing the
    * loop early, an error or a timeout cancels what has not started.
+   * @typeParam F - The function applied to each item.
    */
   map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
@@ -180,10 +189,12 @@ export class ThreadPool implements Executor {
     return this.#shutdownPromise
   }
 
+  /** `await using pool = new ThreadPool()`: shuts the pool down, waiting for its tasks. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true })
   }
 
+  /** Counts and timings of the pool's workers and tasks so far. */
   stats(): PoolStats {
     return this.#dispatcher.stats()
   }

@@ -1,10 +1,15 @@
 import type { Future } from "./future.js"
 
+/** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = "FIRST_COMPLETED"
+/** `wait()` returns when any future fails, or when all are done. */
 export const FIRST_EXCEPTION = "FIRST_EXCEPTION"
+/** `wait()` returns when every future is done (the default). */
 export const ALL_COMPLETED = "ALL_COMPLETED"
+/** When `wait()` returns: one of the three constants. */
 export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED
 
+/** Options of `wait(futures, options)`. */
 export interface FutureWaitOptions {
   /** Milliseconds; when it passes, resolves with what is done so far. */
   readonly timeout?: number
@@ -12,8 +17,11 @@ export interface FutureWaitOptions {
   readonly returnWhen?: ReturnWhen
 }
 
+/** What `wait()` resolves with: the futures split by whether they are done. */
 export interface WaitResult<F extends Future<unknown> = Future<unknown>> {
+  /** Futures that finished or were cancelled. */
   readonly done: Set<F>
+  /** Futures still pending. */
   readonly notDone: Set<F>
 }
 

@@ -20,6 +20,7 @@ const WORDS = MUTEX_WORDS + 5
 /** Shared words of a Barrier (for validating a record that arrives). */
 export const BARRIER_WORDS = WORDS
 
+/** Options of `new Barrier(parties, options)`. */
 export interface BarrierOptions {
   /** Runs once per cycle in the last thread to arrive, before the others are released. Register it with `threadable` to use the barrier in other threads. */
   readonly action?: () => unknown
@@ -33,6 +34,7 @@ interface BarrierData {
   readonly timeout?: number
 }
 
+/** Makes a fixed number of threads wait for each other (Python's `threading.Barrier`). */
 export class Barrier {
   readonly #v: Int32Array
   readonly #timeout: number | undefined
@@ -61,6 +63,7 @@ export class Barrier {
     markSharedInUse()
   }
 
+  /** How many threads must call `wait()` for all to pass. */
   get parties(): number {
     return Atomics.load(this.#v, PARTIES)
   }
@@ -70,6 +73,7 @@ export class Barrier {
     return Atomics.load(this.#v, COUNT)
   }
 
+  /** Whether the barrier is broken; waits throw `BrokenBarrierError` until `reset()`. */
   get broken(): boolean {
     return Atomics.load(this.#v, BROKEN) === 1
   }
@@ -172,6 +176,7 @@ export class Barrier {
     }
   }
 
+  /** Waits until all parties arrive; resolves with this thread's index (0 to parties - 1). */
   async wait(options?: WaitOptions): Promise<number> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     const deadline = deadlineOf(options?.timeout ?? this.#timeout)
@@ -262,6 +267,7 @@ export class Barrier {
     return Atomics.compareExchange(this.#v, 0, 0, 1) === 0
   }
 
+  /** Describes the barrier for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     if (this.#action !== undefined && this.#actionRef === undefined) {
       throw new TypeError("a Barrier with an action can cross to another thread only when the action is registered: threadable(import.meta.url, action)")

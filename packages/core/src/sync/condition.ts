@@ -21,6 +21,7 @@ interface ConditionData {
   readonly words: Int32Array
 }
 
+/** A condition variable over a `Lock` or `RLock` (Python's `threading.Condition`): wait for a state change another thread announces. */
 export class Condition {
   readonly #lock: Lock | RLock
   readonly #v: Int32Array
@@ -41,21 +42,27 @@ export class Condition {
   }
 
   // --- the lock, delegated ---
+  /** Acquires the underlying lock. */
   acquire(options?: WaitOptions): Promise<boolean> {
     return this.#lock.acquire(options)
   }
+  /** Acquires the underlying lock, blocking. */
   acquireSync(options?: WaitOptions): boolean {
     return this.#lock.acquireSync(options)
   }
+  /** Takes the underlying lock if free; never waits. */
   tryAcquire(): boolean {
     return this.#lock.tryAcquire()
   }
+  /** Releases the underlying lock. */
   release(): void {
     this.#lock.release()
   }
+  /** Acquires the underlying lock and returns a `Held` that releases it when disposed. */
   hold(options?: WaitOptions): Promise<Held> {
     return this.#lock.hold(options)
   }
+  /** Blocking `hold()`; not on a browser's main thread. */
   holdSync(options?: WaitOptions): Held {
     return this.#lock.holdSync(options)
   }
@@ -119,6 +126,7 @@ export class Condition {
     return notified
   }
 
+  /** Releases the lock, waits for a notify (or the timeout), takes the lock back; `false` on timeout. */
   async wait(options?: WaitOptions): Promise<boolean> {
     const deadline = deadlineOf(options?.timeout)
     const signal = options?.signal
@@ -160,6 +168,7 @@ export class Condition {
     return result
   }
 
+  /** Waits until `predicate()` is truthy (checked under the lock) and returns its value; falsy on timeout. */
   async waitFor<T>(predicate: () => T, options?: WaitOptions): Promise<T> {
     const deadline = deadlineOf(options?.timeout)
     let result = predicate()
@@ -184,11 +193,13 @@ export class Condition {
     Atomics.notify(this.#v, SEQ, k)
   }
 
+  /** Wakes every thread waiting on it. */
   notifyAll(): void {
     if (!this.#owned()) throw new RuntimeError("cannot notify on un-acquired lock")
     this.notify(Atomics.load(this.#v, WAITERS))
   }
 
+  /** Describes the condition for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: CONDITION_TAG, data: { lock: this.#lock[toShared](), words: this.#v } satisfies ConditionData }
   }

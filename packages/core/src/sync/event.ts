@@ -8,6 +8,7 @@ export const EVENT_TAG = "weft:Event"
 const FLAG = 0
 const GEN = 1
 
+/** A flag threads can wait on (Python's `threading.Event`). */
 export class Event {
   readonly #v: Int32Array
 
@@ -17,6 +18,7 @@ export class Event {
     markSharedInUse()
   }
 
+  /** Whether the flag is set. */
   isSet(): boolean {
     return Atomics.load(this.#v, FLAG) === 1
   }
@@ -28,6 +30,7 @@ export class Event {
     Atomics.notify(this.#v, GEN)
   }
 
+  /** Resets the flag; later waits block until `set()`. */
   clear(): void {
     Atomics.store(this.#v, FLAG, 0)
   }
@@ -46,6 +49,7 @@ export class Event {
     }
   }
 
+  /** Resolves `true` once the flag is set, or `false` on timeout. */
   async wait(options?: WaitOptions): Promise<boolean> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     // GEN before FLAG: a set() (and clear()) landing between the two reads still shows in GEN.
@@ -58,6 +62,7 @@ export class Event {
     }
   }
 
+  /** Describes the event for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: EVENT_TAG, data: this.#v }
   }

@@ -6,7 +6,9 @@ ensureDisposeSymbols() // WebKit has no Symbol.dispose
 
 /** A held primitive; disposing it releases. `abandoned` is true when the previous holder died holding it. */
 export interface Held extends Disposable {
+  /** True when the previous holder died holding it (its state may be half-updated). */
   readonly abandoned: boolean
+  /** Releases now; disposing afterwards does nothing. */
   release(): void
 }
 

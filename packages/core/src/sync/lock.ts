@@ -11,6 +11,7 @@ import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions 
 
 export const LOCK_TAG = "weft:Lock"
 
+/** A mutual-exclusion lock shared by every thread it is passed to (Python's `threading.Lock`); any thread may release it. */
 export class Lock {
   readonly #v: Int32Array
 
@@ -51,6 +52,7 @@ export class Lock {
     if (!unlock(this.#v, 0)) throw new RuntimeError("release unlocked lock")
   }
 
+  /** Whether some thread holds it. */
   locked(): boolean {
     return Atomics.load(this.#v, STATE) !== 0
   }
@@ -66,12 +68,14 @@ export class Lock {
     return held(this.abandoned, () => this.release())
   }
 
+  /** Blocks until acquired and returns a `Held` that releases when disposed; not on a browser's main thread. */
   holdSync(options?: WaitOptions): Held {
     assertCanBlock("Lock.holdSync()", "await lock.hold()")
     if (!this.acquireSync(options)) throw holdTimedOut("Lock", options?.timeout)
     return held(this.abandoned, () => this.release())
   }
 
+  /** Describes the lock for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: LOCK_TAG, data: this.#v }
   }

@@ -13,6 +13,7 @@ import { assertCanBlock, blockWhile, canBlock, checkSignal, deadlineOf, requireS
 
 export const QUEUE_TAG = "weft:Queue"
 
+/** Options of `new Queue(options)`. */
 export interface QueueOptions {
   /** Most items held at once; 0 (the default) for no count limit. */
   readonly maxsize?: number
@@ -20,9 +21,21 @@ export interface QueueOptions {
   readonly bytes?: number
 }
 
-export type TryGetResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false }
+/** What `Queue.tryGet()` returns: the item, or `ok: false` when the queue is empty. */
+export type TryGetResult<T> =
+  | {
+      /** An item was taken. */
+      readonly ok: true
+      /** The item. */
+      readonly value: T
+    }
+  | {
+      /** The queue was empty. */
+      readonly ok: false
+    }
 
 
+/** A FIFO queue shared across threads (Python's `queue.Queue`); items are copied in and out. */
 export class Queue<T = unknown> {
   readonly #v: Int32Array
   readonly #ring: Uint8Array
@@ -51,6 +64,7 @@ export class Queue<T = unknown> {
     return loadQueueCodec().then(() => undefined)
   }
 
+  /** The most items it holds (0: unbounded). */
   get maxsize(): number {
     return Atomics.load(this.#v, MAXSIZE)
   }
@@ -60,12 +74,15 @@ export class Queue<T = unknown> {
     return Atomics.load(this.#v, CAPACITY) - LENGTH_BYTES
   }
 
+  /** How many items it holds now. */
   size(): number {
     return Atomics.load(this.#v, COUNT)
   }
+  /** Whether it holds no items now. */
   empty(): boolean {
     return this.size() === 0
   }
+  /** Whether a bounded queue is at `maxsize` now. */
   full(): boolean {
     const maxsize = this.maxsize
     return maxsize > 0 && this.size() >= maxsize
@@ -151,6 +168,7 @@ export class Queue<T = unknown> {
     }
   }
 
+  /** Adds an item, waiting while a bounded queue is full; `QueueFull` on timeout. */
   async put(item: T, options?: WaitOptions): Promise<void> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     await loadQueueCodec()
@@ -208,6 +226,7 @@ export class Queue<T = unknown> {
     }
   }
 
+  /** Removes and returns the oldest item, waiting while empty; `QueueEmpty` on timeout. */
   async get(options?: WaitOptions): Promise<T> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     const codec = await loadQueueCodec()
@@ -285,6 +304,7 @@ export class Queue<T = unknown> {
     }
   }
 
+  /** Blocking `join()`; not on a browser's main thread. */
   joinSync(options?: WaitOptions): void {
     assertCanBlock("Queue.joinSync()", "await queue.join()")
     const deadline = deadlineOf(options?.timeout)
@@ -342,6 +362,7 @@ export class Queue<T = unknown> {
     }
   }
 
+  /** Describes the queue for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: QUEUE_TAG, data: this.#v.buffer }
   }

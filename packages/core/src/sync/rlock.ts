@@ -16,6 +16,7 @@ export interface RLockSaved {
   readonly count: number
 }
 
+/** A reentrant lock (Python's `threading.RLock`): its owner may acquire it again and must release as often. */
 export class RLock {
   readonly #v: Int32Array
 
@@ -36,6 +37,7 @@ export class RLock {
     return true
   }
 
+  /** Waits until the calling thread holds it (again); resolves `false` on timeout. */
   acquire(options?: WaitOptions): Promise<boolean> {
     try {
       if (options?.signal !== undefined) checkSignal(options.signal)
@@ -48,6 +50,7 @@ export class RLock {
     }
   }
 
+  /** Blocks until the calling thread holds it (again); `false` on timeout. Not on a browser's main thread. */
   acquireSync(options?: WaitOptions): boolean {
     assertCanBlock("RLock.acquireSync()", "await rlock.acquire()")
     if (options?.signal !== undefined) checkSignal(options.signal)
@@ -57,6 +60,7 @@ export class RLock {
     return lockSync(this.#v, 0, me, deadlineOf(options?.timeout), options?.signal) && this.#took()
   }
 
+  /** Takes it if free or already owned by the caller; never waits. */
   tryAcquire(): boolean {
     const me = ownerId()
     if (this.#reenter(me)) return true
@@ -70,6 +74,7 @@ export class RLock {
     if (left === 0) unlock(this.#v, 0)
   }
 
+  /** Whether some thread holds it. */
   locked(): boolean {
     return Atomics.load(this.#v, STATE) !== 0
   }
@@ -84,22 +89,25 @@ export class RLock {
     return ownerOf(this.#v, 0) === ownerId()
   }
 
+  /** Acquires and returns a `Held` that releases one level when disposed (`using`). */
   async hold(options?: WaitOptions): Promise<Held> {
     if (!(await this.acquire(options))) throw holdTimedOut("RLock", options?.timeout)
     return held(this.abandoned, () => this.release())
   }
 
+  /** Blocking `hold()`; not on a browser's main thread. */
   holdSync(options?: WaitOptions): Held {
     assertCanBlock("RLock.holdSync()", "await rlock.hold()")
     if (!this.acquireSync(options)) throw holdTimedOut("RLock", options?.timeout)
     return held(this.abandoned, () => this.release())
   }
 
+  /** Describes the lock for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: RLOCK_TAG, data: this.#v }
   }
 
-  /** Condition: releases every level at once. */
+  /** Condition: releases every level at once. @internal */
   [RELEASE_SAVE](): RLockSaved {
     if (!this.isOwned()) throw new RuntimeError("cannot release un-acquired lock")
     const count = Atomics.exchange(this.#v, COUNT, 0)
@@ -107,13 +115,14 @@ export class RLock {
     return { count }
   }
 
-  /** Condition: takes the lock back with the saved depth. */
+  /** Condition: takes the lock back with the saved depth. @internal */
   [ACQUIRE_RESTORE_SYNC](saved: RLockSaved): void {
     const me = ownerId()
     if (!tryLock(this.#v, 0, me)) lockSync(this.#v, 0, me, Infinity, undefined)
     Atomics.store(this.#v, COUNT, saved.count)
   }
 
+  /** Condition: takes the lock back with the saved depth, waiting asynchronously. @internal */
   async [ACQUIRE_RESTORE](saved: RLockSaved): Promise<void> {
     const me = ownerId()
     if (!tryLock(this.#v, 0, me)) await lockAsync(this.#v, 0, me, Infinity, undefined)

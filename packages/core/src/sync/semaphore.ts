@@ -12,6 +12,7 @@ const WAITERS = 1
 /** The initial value of a BoundedSemaphore (-1 for an unbounded Semaphore). */
 const BOUND = 2
 
+/** A counting semaphore shared across threads (Python's `threading.Semaphore`). */
 export class Semaphore {
   readonly #v: Int32Array
 
@@ -35,6 +36,7 @@ export class Semaphore {
     return Atomics.load(this.#v, VALUE)
   }
 
+  /** Takes one unit if available; never waits. */
   tryAcquire(): boolean {
     const v = this.#v
     for (let value = Atomics.load(v, VALUE); value > 0; value = Atomics.load(v, VALUE)) {
@@ -43,6 +45,7 @@ export class Semaphore {
     return false
   }
 
+  /** Blocks until a unit is available; `false` on timeout. Not on a browser's main thread. */
   acquireSync(options?: WaitOptions): boolean {
     assertCanBlock(`${this.constructor.name}.acquireSync()`, "await semaphore.acquire()")
     if (options?.signal !== undefined) checkSignal(options.signal)
@@ -62,6 +65,7 @@ export class Semaphore {
     }
   }
 
+  /** Waits for a unit; resolves `false` on timeout. */
   async acquire(options?: WaitOptions): Promise<boolean> {
     if (options?.signal !== undefined) checkSignal(options.signal)
     if (this.tryAcquire()) return true
@@ -97,16 +101,19 @@ export class Semaphore {
     if (Atomics.load(v, WAITERS) > 0) Atomics.notify(v, VALUE, n)
   }
 
+  /** Acquires a unit and returns a `Held` that releases it when disposed (`using`). */
   async hold(options?: WaitOptions): Promise<Held> {
     if (!(await this.acquire(options))) throw holdTimedOut(this.constructor.name, options?.timeout)
     return held(false, () => this.release())
   }
 
+  /** Blocking `hold()`; not on a browser's main thread. */
   holdSync(options?: WaitOptions): Held {
     if (!this.acquireSync(options)) throw holdTimedOut(this.constructor.name, options?.timeout)
     return held(false, () => this.release())
   }
 
+  /** Describes the semaphore for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     return { tag: Atomics.load(this.#v, BOUND) >= 0 ? BOUNDED_SEMAPHORE_TAG : SEMAPHORE_TAG, data: this.#v }
   }

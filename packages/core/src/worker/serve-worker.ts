@@ -9,6 +9,7 @@ import { setPendingReceiver } from "../thread.js"
 import { handlePoolMessage } from "./pool-runner.js"
 import { cancelJob, runJob } from "./thread-job.js"
 
+/** The worker side of weft: adapters' worker entries call it to run the tasks and threads sent to them. */
 export function serveWorker(runtime: Runtime): void {
   setRuntime(runtime)
   const parent = runtime.parent()
