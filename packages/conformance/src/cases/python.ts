@@ -15,7 +15,7 @@ import {
 import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
 import { group } from "../harness.js"
 import { sharedFlags, signal, waitForValue } from "../sync.js"
-import { failInit, square } from "../tasks/pool-tasks.js"
+import { failInit, hold, square } from "../tasks/pool-tasks.js"
 import {
   gatedItem,
   REASON_CANCELLED_ERROR,
@@ -119,6 +119,27 @@ export const pythonCases = group("Python semantics", [
         }
       })
       ok(Atomics.load(flags, 1) <= 1, `only the blocked item may have run, ran ${Atomics.load(flags, 1)}`)
+      // Behind a task that holds the only worker, no item starts before the deadline: none ever runs.
+      const queuedFlags = sharedFlags(3)
+      const busy = new ThreadPool({ maxWorkers: 1 })
+      const holdFlags = sharedFlags(2)
+      try {
+        const held = busy.submit(hold, holdFlags)
+        await waitForValue(holdFlags, 1, 1)
+        const items = Array.from({ length: 4 }, (_, n) => ({ flags: queuedFlags, n, block: false }))
+        const results = busy.map(gatedItem, items, { timeout: 20, chunksize: 2 })
+        try {
+          await rejects(results.next(), { instanceOf: TimeoutError })
+        } finally {
+          signal(holdFlags, 0, 1)
+        }
+        await held
+      } finally {
+        signal(holdFlags, 0, 1)
+        // Without cancelFutures: whatever map left uncancelled would run now.
+        await busy.shutdown({ wait: true })
+      }
+      equal(Atomics.load(queuedFlags, 1), 0, "the items that had not started were cancelled, the awaited one included")
       await withPool({ maxWorkers: 2 }, async (pool) => {
         deepEqual(await drain(pool.map(tenfoldOrFail, [1, 2, 3], { timeout: 60_000, chunksize: 2 })), { values: [10, 20, 30], error: undefined })
       })

@@ -62,7 +62,10 @@ function byDeadline(future: Future<unknown>, deadline: Deadline | undefined): Pr
   if (deadline === undefined || future.done()) return future
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new TimeoutError(`map() did not produce its next result within ${deadline.timeout} ms of the call; the rest of its work was cancelled`)),
+      () => {
+        reject(new TimeoutError(`map() did not produce its next result within ${deadline.timeout} ms of the call; the rest of its work was cancelled`))
+        future.cancel() // this one too, if it has not started
+      },
       Math.max(0, deadline.at - performance.now()),
     )
     future.then(
