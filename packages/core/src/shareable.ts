@@ -17,15 +17,33 @@ export interface Shareable {
   [toShared](): SharedRecord
 }
 
+/**
+ * Where a value being decoded came from. Only data from the thread that started this one (the
+ * caller, who also names the targets to import) may make it import a module (a Barrier's
+ * registered action); results from a thread this one started never do.
+ */
+export interface DecodeContext {
+  readonly mayImport: boolean
+}
+
+/** Data from the thread that started this one. */
+export const FROM_CALLER: DecodeContext = { mayImport: true }
+/** Results, errors and object state from a thread this one started. */
+export const FROM_THREAD: DecodeContext = { mayImport: false }
+
+export type SharedDecoder = (data: unknown, context: DecodeContext) => object
+
+// A record is a plain object whose own TAG_KEY names a decoder. User data that happens to carry
+// TAG_KEY is wrapped in an ESCAPED record on the way out, so it arrives exactly as it was sent.
 const TAG_KEY = "__weft_shared__"
-const decoders = new Map<string, (data: unknown) => object>()
+const ESCAPED = "weft:escaped"
+const decoders = new Map<string, SharedDecoder>()
 let inUse = false
 
 /** Registers how to rebuild a primitive from its record. Call once per primitive class. */
-export function registerShareable(tag: string, decode: (data: unknown) => object): void {
+export function registerShareable(tag: string, decode: SharedDecoder): void {
   decoders.set(tag, decode)
 }
-
 const pending = new Set<Promise<unknown>>()
 
 /**
@@ -98,8 +116,18 @@ function isOpaque(value: object): boolean {
     (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) ||
     value instanceof Date ||
     value instanceof RegExp ||
-    value instanceof Error
+    value instanceof Error ||
+    value instanceof Boolean ||
+    value instanceof Number ||
+    value instanceof String ||
+    (typeof BigInt === "function" && value instanceof BigInt)
   )
+}
+
+/** Sets an own data property, also for the key "__proto__" (an assignment would replace the prototype). */
+function setOwn(target: object, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else (target as Record<string, unknown>)[key] = value
 }
 
 function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boolean }): unknown {
@@ -113,9 +141,10 @@ function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boo
   if (done !== undefined) return done
   if (isOpaque(value)) return value
   if (Array.isArray(value)) {
-    const copy: unknown[] = []
+    // Own keys, not 0..length: holes stay holes and extra properties travel, as with structuredClone.
+    const copy: unknown[] = new Array(value.length)
     seen.set(value, copy)
-    for (let i = 0; i < value.length; i++) copy[i] = encode(value[i], seen, state)
+    for (const key of Object.keys(value)) setOwn(copy, key, encode((value as unknown as Record<string, unknown>)[key], seen, state))
     return copy
   }
   if (value instanceof Map) {
@@ -131,43 +160,66 @@ function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boo
     return copy
   }
   const copy: Record<string, unknown> = {}
-  seen.set(value, copy)
-  for (const key of Object.keys(value)) copy[key] = encode((value as Record<string, unknown>)[key], seen, state)
-  return copy
+  const escaped = Object.hasOwn(value, TAG_KEY) ? { [TAG_KEY]: ESCAPED, data: copy } : undefined
+  seen.set(value, escaped ?? copy)
+  for (const key of Object.keys(value)) setOwn(copy, key, encode((value as Record<string, unknown>)[key], seen, state))
+  return escaped ?? copy
 }
 
-/** Rebuilds the primitives in a value that `encodeShared` marked as shared. */
-export function decodeShared(value: unknown): unknown {
-  return decode(value, new Map())
+/**
+ * Rebuilds the primitives in a value that `encodeShared` marked as shared. Throws a TypeError for
+ * a record that is not one of weft's (the caller fails the one task or thread it concerns).
+ */
+export function decodeShared(value: unknown, context: DecodeContext): unknown {
+  return decode(value, new Map(), context)
 }
 
-function decode(value: unknown, seen: Map<object, unknown>): unknown {
+function decode(value: unknown, seen: Map<object, unknown>, context: DecodeContext): unknown {
   if (typeof value !== "object" || value === null) return value
   const done = seen.get(value)
   if (done !== undefined) return done
-  const tag = (value as Record<string, unknown>)[TAG_KEY]
-  if (typeof tag === "string") {
-    const decoder = decoders.get(tag) ?? (registerPrimitives(), decoders.get(tag))
-    if (decoder === undefined) throw new TypeError(`weft: no decoder for shared primitive "${tag}" in this thread`)
-    markSharedInUse()
-    const rebuilt = decoder((value as { data: unknown }).data)
-    seen.set(value, rebuilt)
-    return rebuilt
+  if (isOpaque(value)) {
+    seen.set(value, value)
+    return value
   }
-  seen.set(value, value)
-  if (isOpaque(value)) return value
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = decode(value[i], seen)
-  } else if (value instanceof Map) {
-    const entries = [...value].map(([k, v]) => [decode(k, seen), decode(v, seen)] as const)
+  if (value instanceof Map) {
+    seen.set(value, value)
+    const entries = [...value].map(([k, v]) => [decode(k, seen, context), decode(v, seen, context)] as const)
     value.clear()
     for (const [k, v] of entries) value.set(k, v)
-  } else if (value instanceof Set) {
-    const items = [...value].map((v) => decode(v, seen))
+    return value
+  }
+  if (value instanceof Set) {
+    seen.set(value, value)
+    const items = [...value].map((v) => decode(v, seen, context))
     value.clear()
     for (const v of items) value.add(v)
-  } else {
-    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = decode((value as Record<string, unknown>)[key], seen)
+    return value
   }
+  if (!Array.isArray(value) && Object.hasOwn(value, TAG_KEY)) return decodeRecord(value as Record<string, unknown>, seen, context)
+  seen.set(value, value)
+  decodeFields(value, seen, context)
   return value
+}
+
+function decodeFields(value: object, seen: Map<object, unknown>, context: DecodeContext): void {
+  for (const key of Object.keys(value)) setOwn(value, key, decode((value as Record<string, unknown>)[key], seen, context))
+}
+
+function decodeRecord(record: Record<string, unknown>, seen: Map<object, unknown>, context: DecodeContext): object {
+  const tag = record[TAG_KEY]
+  const data = record.data
+  if (tag === ESCAPED) {
+    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new TypeError("weft: a malformed escaped record arrived from another thread")
+    seen.set(record, data)
+    decodeFields(data, seen, context)
+    return data
+  }
+  if (typeof tag !== "string") throw new TypeError("weft: a malformed shared-primitive record arrived from another thread (its tag is not a string)")
+  const decoder = decoders.get(tag) ?? (registerPrimitives(), decoders.get(tag))
+  if (decoder === undefined) throw new TypeError(`weft: a record for an unknown shared primitive "${tag.slice(0, 64)}" arrived from another thread`)
+  markSharedInUse()
+  const rebuilt = decoder(data, context)
+  seen.set(record, rebuilt)
+  return rebuilt
 }

@@ -6,8 +6,8 @@ import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
-import { decodeShared, encodeShared } from "./shareable.js"
-import { captureState, writeBackState } from "./thread-state.js"
+import { decodeShared, encodeShared, FROM_THREAD } from "./shareable.js"
+import { assignFields, captureState, writeBackState } from "./thread-state.js"
 
 /**
  * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
@@ -78,6 +78,8 @@ export class Thread<R = unknown> {
   #settled!: Promise<R>
   #settle!: (outcome: Outcome) => void
   #joined = false
+  /** Pending join() calls that hold a daemon thread's worker referenced. */
+  #joiners = 0
   #terminating = false
   #controller = new AbortController()
   #cancelFlag: Int32Array | undefined
@@ -172,18 +174,36 @@ export class Thread<R = unknown> {
     if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)
     this.#joined = true
     const result = this.#settled.then((value) => value)
+    const release = this.#holdWhileJoined()
+    if (release !== undefined) result.then(release, release)
     const { timeout } = options
     if (timeout === undefined || this.#phase === "ended") return result
     return new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`)),
-        Math.max(0, timeout),
-      )
+      const timer = setTimeout(() => {
+        release?.()
+        reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`))
+      }, Math.max(0, timeout))
       result.then(
         (value) => (clearTimeout(timer), resolve(value)),
         (error) => (clearTimeout(timer), reject(error)),
       )
     })
+  }
+
+  /**
+   * Python's join() blocks: while a join is pending, a daemon thread's worker keeps the process
+   * alive, or `await t.join()` would see the process end under it. Returns the release, once-only.
+   */
+  #holdWhileJoined(): (() => void) | undefined {
+    const handle = this.#handle
+    if (!this.#daemon || handle === undefined || this.#phase !== "running") return undefined
+    if (this.#joiners++ === 0) handle.ref()
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      if (--this.#joiners === 0 && this.#handle === handle) handle.unref()
+    }
   }
 
   /** True from the moment `start()` returns until the thread has ended. */
@@ -223,10 +243,12 @@ export class Thread<R = unknown> {
   #prepare(): LaunchRequest {
     const label = `thread ${this.#name}`
     if (this.run !== Thread.prototype.run) {
-      const registered = registrationOf(this.constructor)
+      // The prototype's constructor: an own field named "constructor" is data, not the class.
+      const Class = (Object.getPrototypeOf(this) as { constructor: Function }).constructor
+      const registered = registrationOf(Class)
       if (registered === undefined) {
         throw new ThreadTargetError(
-          `${this.constructor.name} overrides run() but was never registered: add threadable(import.meta.url, ${this.constructor.name}) after the class`,
+          `${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`,
         )
       }
       const { value: state, shared } = captureState(this, label)
@@ -289,23 +311,28 @@ export class Thread<R = unknown> {
     }
   }
 
+  /** The worker's message. Anything that is not one of ours (user code can post on the port too) is ignored. */
   #onMessage(message: FromWorker): void {
+    if (typeof message !== "object" || message === null) return
     if (message.t === "idle") {
       void this.#handle?.terminate()
       return
     }
-    if (message.t === "done" && message.id === this.#jobId) this.#onDone(message)
+    if (message.t === "done" && message.id === this.#jobId && this.#phase === "running") this.#onDone(message)
   }
 
+  /** Settles with what the worker sent; what cannot be rebuilt becomes this thread's error, never the listener's. */
   #onDone(message: DoneMessage): void {
     let outcome: Outcome
-    if (message.ok) {
-      outcome = { ok: true, value: message.shared ? decodeShared(message.value) : message.value }
-    } else {
-      outcome = { ok: false, error: deserializeThrown(message.error!, this.#callerStack), report: true }
-    }
-    if (message.state !== undefined) {
-      writeBackState(this.run !== Thread.prototype.run ? this : (this.#options.target as object), message.state)
+    try {
+      if (message.state !== undefined) {
+        writeBackState(this.run !== Thread.prototype.run ? this : (this.#options.target as object), message.state)
+      }
+      outcome = message.ok
+        ? { ok: true, value: message.shared ? decodeShared(message.value, FROM_THREAD) : message.value }
+        : { ok: false, error: deserializeThrown(message.error, this.#callerStack), report: true }
+    } catch (error) {
+      outcome = { ok: false, error: deserializeThrown(serializeThrown(error), this.#callerStack), report: true }
     }
     this[SETTLE](outcome)
   }
@@ -323,7 +350,7 @@ export class Thread<R = unknown> {
   /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
   static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
     const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
-    if (fields !== undefined) Object.assign(copy, fields)
+    if (fields !== undefined) assignFields(copy, fields)
     copy.#name = info.name
     copy.#ident = info.ident
     copy.#daemon = info.daemon

@@ -5,8 +5,8 @@ import type { CancelMessage, DoneMessage, RunMessage, ToWorker } from "./protoco
 import { adoptLiveness } from "./liveness.js"
 import { resolveRegistered } from "./registry.js"
 import { importTaskModule, setRuntime, type Endpoint, type Runtime } from "./runtime.js"
-import { decodeShared, encodeShared, sharedReady } from "./shareable.js"
-import { collectState, fieldNotClonedBack } from "./thread-state.js"
+import { decodeShared, encodeShared, FROM_CALLER, sharedReady } from "./shareable.js"
+import { assignFields, collectState, fieldNotClonedBack } from "./thread-state.js"
 import { resolveFunction, resolveMethodClass } from "./target-resolve.js"
 import { isPoolMessage } from "./pool/pool-protocol.js"
 import { handlePoolMessage } from "./pool/task-runner.js"
@@ -28,7 +28,9 @@ export function serveWorker(runtime: Runtime): void {
 
 function onMessage(parent: Endpoint, message: ToWorker): void {
   if (isPoolMessage(message)) return handlePoolMessage(parent, message)
+  if (typeof message !== "object" || message === null) return // not weft's: user code may share the port
   if (message.t === "cancel") return cancel(message)
+  if (message.t !== "run") return
   queue.push(message)
   if (running === undefined) void drain(parent)
 }
@@ -68,8 +70,8 @@ async function execute(job: RunMessage): Promise<DoneMessage> {
   let thread: Thread | undefined
   let self: object | undefined
   try {
-    const args = (job.shared ? decodeShared(job.args) : job.args) as unknown[]
-    const fields = (job.shared && job.state ? decodeShared(job.state) : job.state) as Record<string, unknown> | undefined
+    const args = (job.shared ? decodeShared(job.args, FROM_CALLER) : job.args) as unknown[]
+    const fields = (job.shared && job.state ? decodeShared(job.state, FROM_CALLER) : job.state) as Record<string, unknown> | undefined
     // A Queue's codec or a Barrier's action may still be loading: their sync faces need them from the first line.
     if (job.shared) await sharedReady()
     let call: () => unknown
@@ -95,7 +97,7 @@ async function execute(job: RunMessage): Promise<DoneMessage> {
       case "method": {
         const Class = await resolveMethodClass(target.key, target.url, target.method)
         const object = Object.create(Class.prototype as object) as Record<string, unknown>
-        Object.assign(object, fields)
+        if (fields !== undefined) assignFields(object, fields)
         const method = object[target.method]
         if (typeof method !== "function") throw new ThreadTargetError(`${Class.name} has no method "${target.method}"`)
         self = object

@@ -10,10 +10,15 @@ export const RING = 512
 export const RING_MASK = RING - 1
 /** Shared control words per slot (`seq & RING_MASK`): [claim, cancelled job id]. */
 export const WORDS_PER_SLOT = 2
-/** Claim word values. The worker moves QUEUED → STARTED; the pool moves QUEUED → WITHDRAWN. */
+/**
+ * Claim word values. The worker moves QUEUED → STARTED → DONE (finished, result not yet sent); the
+ * pool moves QUEUED → WITHDRAWN, and back to QUEUED once it has the task's answer. When a worker
+ * dies, STARTED names the one task that was running.
+ */
 export const QUEUED = 0
 export const STARTED = 1
 export const WITHDRAWN = 2
+export const DONE = 3
 
 /** Result status bits. */
 export const FAILED = 1
@@ -36,6 +41,8 @@ export interface TaskExtra {
   readonly chunk?: boolean
   /** Tell the pool when the task starts (its timeout counts from then). */
   readonly announce?: boolean
+  /** Has a signal or timeout, so its worker may be terminated while it runs: send earlier results before it starts. */
+  readonly stoppable?: boolean
 }
 
 export interface PoolInitMessage {
@@ -81,7 +88,8 @@ export interface PoolResultsMessage {
 export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage
 
 export function isPoolMessage(message: unknown): message is PoolToWorker {
-  const t = (message as { t?: unknown } | null)?.t
+  if (typeof message !== "object" || message === null) return false
+  const t = (message as { t?: unknown }).t
   return typeof t === "string" && t.startsWith("pool-")
 }
 

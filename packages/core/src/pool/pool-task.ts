@@ -1,5 +1,5 @@
 import { Future } from "./future.js"
-import { STARTED, WORDS_PER_SLOT, RING_MASK, type TaskExtra } from "./pool-protocol.js"
+import { DONE, STARTED, WORDS_PER_SLOT, RING_MASK, type TaskExtra } from "./pool-protocol.js"
 import type { PoolWorker } from "./pool-worker.js"
 
 /** What a task needs from its pool while it is pending. */
@@ -52,7 +52,9 @@ export class PoolTask<T = unknown> extends Future<T> {
     const worker = this.worker
     if (worker === undefined) return false
     const control = worker.control
-    return control === undefined || Atomics.load(control, (this.seq & RING_MASK) * WORDS_PER_SLOT) === STARTED
+    if (control === undefined) return true
+    const claim = Atomics.load(control, (this.seq & RING_MASK) * WORDS_PER_SLOT)
+    return claim === STARTED || claim === DONE
   }
 
   protected override tryWithdraw(): boolean {

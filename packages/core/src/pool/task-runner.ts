@@ -3,13 +3,14 @@ import { ThreadTargetError } from "../errors.js"
 import { compileInline, explainMissingIdentifier } from "../inline-target.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
-import type { Endpoint } from "../runtime.js"
-import { decodeShared, encodeShared, sharedPending, sharedReady } from "../shareable.js"
-import { collectState, fieldNotClonedBack } from "../thread-state.js"
+import { decodeShared, encodeShared, FROM_CALLER, sharedPending, sharedReady } from "../shareable.js"
+import { assignFields, collectState, fieldNotClonedBack } from "../thread-state.js"
 import { resolveFunction, resolveMethodClass } from "../target-resolve.js"
 import { onBeforeBlocking } from "../sync/wait.js"
 import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
+import { getRuntime, type Endpoint } from "../runtime.js"
 import {
+  DONE,
   FAILED,
   HAS_STATE,
   jobIdOf,
@@ -60,7 +61,7 @@ const cancelReasons = new Map<number, unknown>()
 
 export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
   parent = endpoint
-  switch (message.t) {
+  switch (message?.t) {
     case "pool-init":
       void init(message)
       return
@@ -80,13 +81,15 @@ async function init(message: PoolInitMessage): Promise<void> {
   info = message.thread
   control = message.control
   onBeforeBlocking(flush)
+  // An exit call or an uncaught error in a task ends the worker: the results it holds go first.
+  getRuntime().onExit?.(flush)
   adoptIdentCounter(message.identCounter)
   adoptLiveness(message.liveness)
   let error: unknown
   let failed = false
   if (message.initializer !== undefined) {
     const { target, shared } = message.initializer
-    const args = (shared ? decodeShared(message.initializer.args) : message.initializer.args) as unknown[]
+    const args = (shared ? decodeShared(message.initializer.args, FROM_CALLER) : message.initializer.args) as unknown[]
     enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0), info.ident)
     try {
       const resolved = await resolve(target)
@@ -142,6 +145,8 @@ async function pump(): Promise<void> {
           cancelReasons.delete(seq)
           continue
         }
+        // A task that may be stopped could end with this worker terminated: what ran before it is sent first.
+        if (extra?.stoppable) flush()
         if (extra?.announce) parent.post({ t: "pool-started", seq })
         const started = performance.now()
         currentSeq = seq
@@ -160,8 +165,8 @@ async function pump(): Promise<void> {
           if (extra === undefined) {
             result = invoke(target, args)
           } else {
-            const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
-            const fields = (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined
+            const realArgs = (extra.shared ? decodeShared(args, FROM_CALLER) : args) as unknown[]
+            const fields = (extra.shared ? decodeShared(extra.state, FROM_CALLER) : extra.state) as Record<string, unknown> | undefined
             // As for a Thread's job: a Queue's codec or a Barrier's action may still be loading.
             if (extra.shared && sharedPending()) {
               flush()
@@ -186,7 +191,7 @@ async function pump(): Promise<void> {
             }
           }
         } catch (error) {
-          value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error)
+          value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainInline(error, target.inline) : error)
           status = FAILED
         }
         enterLazyThread(undefined)
@@ -204,7 +209,14 @@ async function pump(): Promise<void> {
         }
         const ended = performance.now()
         out.push(status, value, ended - started)
-        if (ended - lastFlush > FLUSH_EVERY_MS) flush()
+        if (control === undefined) {
+          // Without shared memory the pool tells the running task from finished ones by what it has received.
+          flush()
+        } else {
+          // Finished, result not sent yet: if the worker dies now, this task did not die with it.
+          Atomics.store(control, (seq & RING_MASK) * WORDS_PER_SLOT, DONE)
+          if (ended - lastFlush > FLUSH_EVERY_MS) flush()
+        }
       }
       flush()
     } while (pollForTasks())
@@ -235,6 +247,14 @@ function pollForTasks(): boolean {
     }
   } while (performance.now() < until)
   return false
+}
+
+function explainInline(error: unknown, name: string): unknown {
+  try {
+    return explainMissingIdentifier(error, name)
+  } catch {
+    return error // a thrown value that cannot even be inspected (a revoked Proxy): serializeThrown reports it
+  }
 }
 
 function claim(seq: number): boolean {
@@ -285,7 +305,7 @@ function invoke(target: Resolved, args: unknown[]): unknown {
 
 function rebuild(target: Resolved & { kind: "method" }, fields: Record<string, unknown> | undefined): Record<string, unknown> {
   const self = Object.create(target.Class.prototype as object) as Record<string, unknown>
-  if (fields !== undefined) Object.assign(self, fields)
+  if (fields !== undefined) assignFields(self, fields)
   return self
 }
 

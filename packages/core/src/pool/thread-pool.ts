@@ -5,7 +5,7 @@ import { sharedLiveness, threadEnded } from "../liveness.js"
 import type { TargetRef } from "../protocol.js"
 import { describe, registrationOf } from "../registry.js"
 import { getRuntime, type Runtime, type WorkerExit } from "../runtime.js"
-import { decodeShared, encodeShared } from "../shareable.js"
+import { decodeShared, encodeShared, FROM_THREAD } from "../shareable.js"
 import { prepareCall } from "../target-ref.js"
 import { validateArgs, writeBackState } from "../thread-state.js"
 import { allocateIdent, sharedIdentCounter, type RuntimeThreadOptions } from "../thread.js"
@@ -20,6 +20,7 @@ import {
   RING_MASK,
   SHARED,
   SKIPPED,
+  STARTED,
   WITHDRAWN,
   WORDS_PER_SLOT,
   type PoolFromWorker,
@@ -301,9 +302,10 @@ export class ThreadPool implements AsyncDisposable {
     const timeout = options?.timeout
     if (timeout !== undefined) {
       if (typeof timeout !== "number" || !(timeout >= 0)) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
-      extra = { ...extra, announce: true }
+      extra = { ...extra, announce: true, stoppable: true }
     }
     const signal = options?.signal
+    if (signal !== undefined && timeout === undefined) extra = { ...extra, stoppable: true }
     const task = new PoolTask(this.#owner, index, payload, extra, transfer)
     this.#unsettled++
     if (self !== undefined || timeout !== undefined || signal !== undefined) task.rare = { self, timeout }
@@ -469,12 +471,15 @@ export class ThreadPool implements AsyncDisposable {
 
   // --- results ----------------------------------------------------------------------------
 
+  /** A worker's message. Anything that is not one of the pool's (user code can post on the port too) is ignored. */
   #onMessage(worker: PoolWorker, message: PoolFromWorker): void {
+    if (typeof message !== "object" || message === null || !worker.alive) return
     switch (message.t) {
       case "pool-results":
-        this.#onResults(worker, message.results)
+        if (Array.isArray(message.results)) this.#onResults(worker, message.results)
         return
       case "pool-started": {
+        if (typeof message.seq !== "number") return
         const task = worker.ring[message.seq & RING_MASK]
         const timeout = task?.rare?.timeout
         if (task !== undefined && task.seq === message.seq && !task.done() && timeout !== undefined) {
@@ -496,6 +501,8 @@ export class ThreadPool implements AsyncDisposable {
   }
 
   #onResults(worker: PoolWorker, results: readonly unknown[]): void {
+    // A batch answers the oldest tasks the worker holds; one that answers more, or is cut short, is not the pool's.
+    if (results.length % RESULT_STRIDE !== 0 || results.length / RESULT_STRIDE > worker.inFlight) return
     const now = performance.now()
     const control = worker.control
     let runSum = 0
@@ -506,27 +513,15 @@ export class ThreadPool implements AsyncDisposable {
       const task = worker.ring[slot]
       worker.ring[slot] = undefined
       if (control !== undefined) Atomics.store(control, slot * WORDS_PER_SLOT, QUEUED)
-      const status = results[i] as number
+      const status = typeof results[i] === "number" ? (results[i] as number) : FAILED
       if (status & SKIPPED || task === undefined) continue
-      const runTime = results[i + 2] as number
+      const runTime = typeof results[i + 2] === "number" ? (results[i + 2] as number) : 0
       runSum += runTime
       ran++
       this.#runTimes.add(runTime)
       this.#waitTimes.add(Math.max(0, now - task.submitted - runTime))
       if (task.done()) continue // stopped by its signal or timeout; its grace timer sees it returned
-      let value = results[i + 1]
-      if (status & HAS_STATE) {
-        const carried = value as { value: unknown; state: Parameters<typeof writeBackState>[1] }
-        if (task.rare?.self !== undefined) writeBackState(task.rare.self, carried.state)
-        value = carried.value
-      }
-      if (status & FAILED) {
-        this.#failed++
-        task.settleError(deserializeThrown(value as Parameters<typeof deserializeThrown>[0], callerStack(task, this.#label)))
-      } else {
-        this.#completed++
-        task.settleValue(status & SHARED ? decodeShared(value) : value)
-      }
+      this.#settleFromWorker(task, status, results[i + 1])
     }
     if (ran > 0) this.#adapt(runSum / ran)
     if (worker.inFlight === 0) {
@@ -534,6 +529,30 @@ export class ThreadPool implements AsyncDisposable {
       if (worker.inFlight === 0) this.#rest(worker)
     }
     this.#pump()
+  }
+
+  /** Settles a task with what its worker sent; what cannot be rebuilt fails this task alone. */
+  #settleFromWorker(task: PoolTask, status: number, value: unknown): void {
+    let failed = (status & FAILED) !== 0
+    try {
+      if (status & HAS_STATE) {
+        const carried = value as { value: unknown; state: Parameters<typeof writeBackState>[1] }
+        if (typeof carried !== "object" || carried === null) throw new TypeError("weft: a malformed task result arrived from a worker")
+        if (task.rare?.self !== undefined) writeBackState(task.rare.self, carried.state)
+        value = carried.value
+      }
+      if (!failed && status & SHARED) value = decodeShared(value, FROM_THREAD)
+    } catch (error) {
+      failed = true
+      value = serializeThrown(error)
+    }
+    if (failed) {
+      this.#failed++
+      task.settleError(deserializeThrown(value, callerStack(task, this.#label)))
+    } else {
+      this.#completed++
+      task.settleValue(value)
+    }
   }
 
   /** Sizes how many tasks a worker holds from how long tasks run (exponential average). */
@@ -597,7 +616,9 @@ export class ThreadPool implements AsyncDisposable {
     }
     worker.handle.post({ t: "pool-cancel", seq, reason: serializeThrown(reason) })
     unrefTimer(setTimeout(() => {
-      if (worker.alive && worker.ring[slot] === task && worker.head <= seq) this.#terminate(worker, "grace")
+      // Only while this very task is still running: once it has returned (even if its result is
+      // still on the way), the worker runs other tasks that nobody stopped.
+      if (worker.alive && worker.ring[slot] === task && isRunning(worker, seq)) this.#terminate(worker, "grace")
     }, this.#graceMs))
   }
 
@@ -655,8 +676,9 @@ export class ThreadPool implements AsyncDisposable {
       const task = worker.ring[slot]
       worker.ring[slot] = undefined
       if (task === undefined || task.done()) continue
-      const started = control === undefined ? seq === worker.head : Atomics.load(control, slot * WORDS_PER_SLOT) !== QUEUED
-      if (started) {
+      // Only the task that was running dies with its worker. One that finished but whose result
+      // was lost with the worker (killed, out of memory) runs again, like one that never started.
+      if (isRunning(worker, seq)) {
         ranTask = true
         this.#failed++
         const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
@@ -728,6 +750,13 @@ export class ThreadPool implements AsyncDisposable {
   }
 }
 
+/** Whether the worker is running task `seq` now (with shared memory, its claim word says so; without, the worker answers each task before the next). */
+function isRunning(worker: PoolWorker, seq: number): boolean {
+  const control = worker.control
+  if (control === undefined) return seq === worker.head
+  return Atomics.load(control, (seq & RING_MASK) * WORDS_PER_SLOT) === STARTED
+}
+
 function allPrimitive(args: readonly unknown[]): boolean {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]
@@ -739,7 +768,14 @@ function allPrimitive(args: readonly unknown[]): boolean {
 /** A queued task owns a copy of its arguments (the transfer list is detached now), checked one by one for a clear error. */
 function cloneArgs(args: readonly unknown[], transfer: readonly object[] | undefined, label: string): { args: unknown; transfer: object[] | undefined; shared: boolean } {
   if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError(`transfer of ${label} must be an array, got ${describe(transfer)}`)
-  const { value, shared } = encodeShared(args)
+  let encoded: { value: unknown; shared: boolean }
+  try {
+    encoded = encodeShared(args)
+  } catch {
+    validateArgs(args, label) // throws, naming the argument that cannot be walked
+    throw new TypeError(`the arguments of ${label} cannot be sent between threads: pass structured-cloneable data`)
+  }
+  const { value, shared } = encoded
   try {
     if (transfer === undefined || transfer.length === 0) return { args: structuredClone(value), transfer: undefined, shared }
     const moved = structuredClone({ value, transfer }, { transfer: transfer as unknown[] })

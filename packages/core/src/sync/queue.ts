@@ -28,6 +28,8 @@ const PUTTERS = MUTEX_WORDS + 12
 const HEADER_WORDS = MUTEX_WORDS + 14
 const HEADER_BYTES = HEADER_WORDS * 4
 const LENGTH_BYTES = 4
+/** The smallest shared buffer a Queue can live in (for validating a record that arrives). */
+export const QUEUE_MIN_BYTES = HEADER_BYTES + LENGTH_BYTES + 1
 
 export interface QueueOptions {
   /** Most items held at once; 0 (the default) for no count limit. */
