@@ -98,6 +98,9 @@ const unsupported: Record<Exclude<Runtime, "node">, Partial<Record<string, strin
   },
   deno: {
     oom: "Deno workers have no per-worker heap limit (no resourceLimits)",
+    // Plain Deno 2.9 shows it: a module worker running `for (;;) {}` gets terminate(), and the
+    // process never exits. A loop that ends (the abort storm's tasks) is stopped fine.
+    timeout: "Deno cannot terminate a worker stuck in an endless loop (the process never exits afterwards)",
   },
 }
 
@@ -117,11 +120,11 @@ function faultTest(runtime: Runtime, fault: string, title: string, body: () => P
 }
 
 /**
- * Churn size. A thread costs a worker's boot (about 30 ms of CPU here), so CI churns 1,000 threads
- * and 300 pools on Node; WEFT_FAULTS_FULL=1 runs the issue's full 5,000 threads.
+ * Churn size. A thread costs a worker's boot (tens of ms of CPU), so CI churns 1,000 threads and
+ * 300 pools on Node (fewer on Bun and Deno); WEFT_FAULTS_FULL=1 runs the issue's full 5,000.
  */
 const fullChurn = process.env.WEFT_FAULTS_FULL === "1"
-const CHURN_LIMIT_MS = fullChurn ? 600_000 : 180_000
+const CHURN_LIMIT_MS = fullChurn ? 900_000 : 300_000
 
 describe.each(runtimes)("faults under %s", (runtime) => {
   // Node runs every fault at full size; Bun and Deno run the same fixtures smaller, to keep CI short.
@@ -167,16 +170,20 @@ describe.each(runtimes)("faults under %s", (runtime) => {
     expect(result?.laterTasksOnTheSpinningWorker, context).toBe(false)
   })
 
-  faultTest(runtime, "lock", "a thread that dies holding a Lock (exit or terminate) leaves it abandoned; the next acquirer gets it", async () => {
-    const run = await runFixture(runtime, "lock-holder-dies.mjs")
+  // On Deno only the deaths by exit: terminate() cannot stop a worker stuck in a loop there (see above).
+  const withTerminate = runtime !== "deno"
+  faultTest(runtime, "lock", `a thread that dies holding a Lock (${withTerminate ? "exit or terminate" : "exit; terminate skipped"}) leaves it abandoned; the next acquirer gets it`, async () => {
+    const run = await runFixture(runtime, "lock-holder-dies.mjs", [withTerminate ? "1" : "0"])
     expectCleanExit(run)
     const [result] = casesOf(run, "lock-holder-dies")
     expect(result).toMatchObject({
       exitThenAcquire: { joinedThreadExitError: true, exitCode: 1, lockedAfterDeath: true, got: true, abandoned: true, abandonedAfterRelease: false },
-      terminateWithParkedWaiter: { got: true, abandoned: true },
-      terminateWithThreadWaiter: { got: true, abandoned: true },
       exitWithThreadWaiter: { got: true, abandoned: true },
       nested: { got: true, abandoned: true },
+      ...(withTerminate && {
+        terminateWithParkedWaiter: { got: true, abandoned: true },
+        terminateWithThreadWaiter: { got: true, abandoned: true },
+      }),
     })
   })
 
@@ -212,7 +219,7 @@ describe.each(runtimes)("faults under %s", (runtime) => {
   })
 
   faultTest(runtime, "churn", "thread and pool churn: heap and RSS stay bounded and no worker is left over", async () => {
-    const [threads, pools] = fullChurn ? [5_000, 300] : full ? [1_000, 300] : [300, 30]
+    const [threads, pools] = fullChurn ? [5_000, 300] : full ? [1_000, 300] : runtime === "bun" ? [300, 30] : [100, 10]
     const run = await runFixture(runtime, "churn.mjs", [String(threads), String(pools)], { gc: true, limitMs: CHURN_LIMIT_MS })
     expectCleanExit(run)
     const [result] = casesOf(run, "churn")
