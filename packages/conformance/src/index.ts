@@ -5,6 +5,7 @@ import { threadCases } from "./cases/thread.js"
 import { primitiveCases } from "./cases/primitives.js"
 import { queueCases } from "./cases/queue.js"
 import { poolCases } from "./cases/pool.js"
+import { pythonCases } from "./cases/python.js"
 
 /** Every group of the shared suite, in the order runners report them. */
-export const groups: readonly Group[] = [threadCases, primitiveCases, queueCases, poolCases]
+export const groups: readonly Group[] = [threadCases, primitiveCases, queueCases, poolCases, pythonCases]

@@ -1,127 +1,23 @@
-// How a shared-memory primitive crosses a thread boundary, defined once for all of them: a
-// primitive implements `[toShared]()` and registers a decoder for its tag; values sent to a
-// thread are walked (only once this thread has met a primitive) and each primitive is replaced
-// by a tagged record holding its shared memory, rebuilt on the other side as a new handle.
+// How a value crosses a thread boundary when it may hold shared-memory primitives: values sent
+// to a thread are walked (only once this thread has met a primitive) and each primitive is
+// replaced by its tagged record (shared-record.ts), rebuilt on the other side as a new handle.
+// Importing the library's decoders here keeps them wherever values are decoded: no bundler can
+// shake the registrations away.
 
 import { registerPrimitives } from "./sync/register.js"
-import { toShared } from "./sync/shared-symbol.js"
-
-export { toShared }
-
-export interface SharedRecord {
-  readonly tag: string
-  readonly data: unknown
-}
-
-export interface Shareable {
-  [toShared](): SharedRecord
-}
-
-/**
- * Where a value being decoded came from. Only data from the thread that started this one (the
- * caller, who also names the targets to import) may make it import a module (a Barrier's
- * registered action); results from a thread this one started never do.
- */
-export interface DecodeContext {
-  readonly mayImport: boolean
-}
-
-/** Data from the thread that started this one. */
-export const FROM_CALLER: DecodeContext = { mayImport: true }
-/** Results, errors and object state from a thread this one started. */
-export const FROM_THREAD: DecodeContext = { mayImport: false }
-
-export type SharedDecoder = (data: unknown, context: DecodeContext) => object
+import { decoderFor, isOpaque, isShareable, markSharedInUse, sharedInUse, toShared, type DecodeContext } from "./shared-record.js"
 
 // A record is a plain object whose own TAG_KEY names a decoder. User data that happens to carry
 // TAG_KEY is wrapped in an ESCAPED record on the way out, so it arrives exactly as it was sent.
 const TAG_KEY = "__weft_shared__"
 const ESCAPED = "weft:escaped"
-const decoders = new Map<string, SharedDecoder>()
-let inUse = false
-
-/** Registers how to rebuild a primitive from its record. Call once per primitive class. */
-export function registerShareable(tag: string, decode: SharedDecoder): void {
-  decoders.set(tag, decode)
-}
-const pending = new Set<Promise<unknown>>()
-
-/**
- * A decoder that needs something loaded before its handle is usable synchronously (the Queue's
- * codec, a Barrier's registered action) hands the promise here; the worker host awaits
- * `sharedReady()` before it runs a job whose arguments held a primitive.
- */
-export function decodeLater(promise: Promise<unknown>): void {
-  const tracked: Promise<void> = promise.then(
-    () => void pending.delete(tracked),
-    () => void pending.delete(tracked),
-  )
-  pending.add(tracked)
-}
-
-/** True while a decoder's load is still under way (checked before awaiting, off the common path). */
-export function sharedPending(): boolean {
-  return pending.size > 0
-}
-
-/** Settles once everything decoders asked for has loaded (or failed: the primitive reports that when used). */
-export async function sharedReady(): Promise<void> {
-  while (pending.size > 0) await Promise.all(pending)
-}
-
-/** Called by every primitive's constructor and decoder: from now on this thread walks what it sends. */
-export function markSharedInUse(): void {
-  inUse = true
-}
-
-export function isShareable(value: unknown): value is Shareable {
-  return typeof value === "object" && value !== null && toShared in value
-}
 
 /** Replaces every primitive found at any depth by a tagged record. `shared` says whether any was found. */
 export function encodeShared(value: unknown): { value: unknown; shared: boolean } {
-  if (!inUse || typeof value !== "object" || value === null) return { value, shared: false }
+  if (!sharedInUse() || typeof value !== "object" || value === null) return { value, shared: false }
   const state = { shared: false }
   const encoded = encode(value, new Map(), state)
   return state.shared ? { value: encoded, shared: true } : { value, shared: false }
-}
-
-/** True when a value holds a primitive or raw shared memory anywhere (a Queue item must not). */
-export function containsShared(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value !== "object" || value === null) return false
-  if (seen.has(value)) return false
-  seen.add(value)
-  if (isShareable(value)) return true
-  if (typeof SharedArrayBuffer !== "undefined") {
-    if (value instanceof SharedArrayBuffer) return true
-    if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer
-  }
-  if (value instanceof Map) {
-    for (const [k, v] of value) if (containsShared(k, seen) || containsShared(v, seen)) return true
-    return false
-  }
-  if (value instanceof Set) {
-    for (const v of value) if (containsShared(v, seen)) return true
-    return false
-  }
-  if (isOpaque(value)) return false
-  for (const key of Object.keys(value)) if (containsShared((value as Record<string, unknown>)[key], seen)) return true
-  return false
-}
-
-function isOpaque(value: object): boolean {
-  return (
-    ArrayBuffer.isView(value) ||
-    value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) ||
-    value instanceof Date ||
-    value instanceof RegExp ||
-    value instanceof Error ||
-    value instanceof Boolean ||
-    value instanceof Number ||
-    value instanceof String ||
-    (typeof BigInt === "function" && value instanceof BigInt)
-  )
 }
 
 /** Sets an own data property, also for the key "__proto__" (an assignment would replace the prototype). */
@@ -216,7 +112,7 @@ function decodeRecord(record: Record<string, unknown>, seen: Map<object, unknown
     return data
   }
   if (typeof tag !== "string") throw new TypeError("weft: a malformed shared-primitive record arrived from another thread (its tag is not a string)")
-  const decoder = decoders.get(tag) ?? (registerPrimitives(), decoders.get(tag))
+  const decoder = decoderFor(tag) ?? (registerPrimitives(), decoderFor(tag))
   if (decoder === undefined) throw new TypeError(`weft: a record for an unknown shared primitive "${tag.slice(0, 64)}" arrived from another thread`)
   markSharedInUse()
   const rebuilt = decoder(data, context)

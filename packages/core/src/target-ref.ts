@@ -2,7 +2,7 @@ import { ThreadTargetError } from "./errors.js"
 import { inlineSource } from "./inline-target.js"
 import type { RunMessage, TargetRef } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
-import { captureState, validateArgs } from "./thread-state.js"
+import { captureState, validateArgs } from "./object-state.js"
 
 /** What the caller prepares before any worker exists: the target reference and the encoded arguments. */
 export type LaunchRequest = Pick<RunMessage, "target" | "args" | "state" | "shared">

@@ -1,13 +1,16 @@
 import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
-import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
+import { CancelledError, RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
+import { isMainThread } from "./is-main-thread.js"
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
 import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
-import { decodeShared, encodeShared, FROM_THREAD } from "./shareable.js"
-import { assignFields, captureState, writeBackState } from "./thread-state.js"
+import { decodeShared, encodeShared } from "./shareable.js"
+import { FROM_THREAD } from "./shared-record.js"
+import { provideThreadContext } from "./thread-context.js"
+import { assignFields, captureState, writeBackState } from "./object-state.js"
 
 /**
  * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
@@ -57,13 +60,34 @@ let identCounter: Int32Array | undefined
 let excepthook: Excepthook = defaultExcepthook
 let current: Thread | undefined
 let main: Thread | undefined
+/** Inside a worker, outside any job: the worker itself (Python's `_DummyThread`). */
+let dummy: Thread | undefined
+/** Inside a worker: takes cancel messages off the parent port synchronously, where the runtime can. */
+let receivePending: ((until: () => boolean) => void) | undefined
 /** The running thread's ident, known even while a pool task's thread object is not built yet. */
 let currentIdent: number | undefined
 const alive = new Set<Thread>()
 
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+}
+
 function defaultExcepthook({ error, thread }: ExcepthookArgs): void {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
-  console.error(`Exception in thread ${thread.name}:\n${detail}`)
+  console.error(`Exception in thread ${thread.name}:\n${describeThrown(error)}`)
+}
+
+/** Calls the hook; a hook that throws (or rejects) is reported as Python does, and the program goes on. */
+function callExcepthook(args: ExcepthookArgs): void {
+  const hookFailed = (hookError: unknown): void => {
+    defaultExcepthook(args)
+    console.error(`Exception in threading.excepthook:\n${describeThrown(hookError)}`)
+  }
+  try {
+    const result: unknown = excepthook(args)
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") (result as PromiseLike<unknown>).then(undefined, hookFailed)
+  } catch (hookError) {
+    hookFailed(hookError)
+  }
 }
 
 /** A thread of execution in a worker of the current runtime, in the style of Python's `threading.Thread`. */
@@ -104,7 +128,9 @@ export class Thread<R = unknown> {
     this.#options = { ...options }
     const target = this.#options.target
     const targetName = typeof target === "function" ? target.name : this.#options.method
-    this.#name = this.#options.name ?? `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
+    // Python: str(name), and a generated name when it is empty.
+    const name = this.#options.name as unknown
+    this.#name = name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
     this.#daemon = this.#options.daemon ?? currentThread().daemon
     this.#initSettled()
   }
@@ -138,14 +164,28 @@ export class Thread<R = unknown> {
 
   /** Aborts when the thread is cancelled. Inside the thread, this is the signal its code should watch. */
   get signal(): AbortSignal {
+    this.#cancelledByFlag()
     return this.#controller.signal
   }
 
   /** Synchronous cancellation check, cheap enough to poll in a CPU loop. */
   get cancelled(): boolean {
-    if (this.#controller.signal.aborted) return true
+    return this.#controller.signal.aborted || this.#cancelledByFlag()
+  }
+
+  /**
+   * The shared cancel flag is set before the cancel message (with its reason) is handled, which a
+   * synchronous loop never lets happen: abort the signal now, so `cancelled` and `signal` agree.
+   * The reason is the caller's where the message can be read synchronously (Node), else a
+   * CancelledError standing for it.
+   */
+  #cancelledByFlag(): boolean {
     const flag = this.#cancelFlag
-    return flag !== undefined && Atomics.load(flag, 0) === this.#jobId
+    if (flag === undefined || Atomics.load(flag, 0) !== this.#jobId) return false
+    const signal = this.#controller.signal
+    if (!signal.aborted) receivePending?.(() => signal.aborted)
+    if (!signal.aborted) this.#controller.abort(new CancelledError(`thread ${this.#name} was cancelled (its reason had not arrived yet)`))
+    return true
   }
 
   /** Runs in the worker. Override it in a subclass; by default it calls the target. */
@@ -208,7 +248,7 @@ export class Thread<R = unknown> {
 
   /** True from the moment `start()` returns until the thread has ended. */
   isAlive(): boolean {
-    return this.#phase === "running" || (this.#remote && this === currentThread())
+    return this.#phase === "running" || (this.#remote && (this === currentThread() || this === main))
   }
 
   /** Aborts the signal the thread sees and sets `cancelled`. Cooperative: the code decides when to stop. */
@@ -217,11 +257,12 @@ export class Thread<R = unknown> {
     if (signal.aborted) return
     this.#controller.abort(reason)
     if (this.#remote || this.#phase !== "running") return
+    // The message first: a loop that sees the flag can then read the reason synchronously (Node).
+    this.#handle?.post({ t: "cancel", id: this.#jobId, reason: serializeThrown(signal.reason) })
     if (this.#cancelFlag !== undefined) {
       Atomics.store(this.#cancelFlag, 0, this.#jobId)
       Atomics.notify(this.#cancelFlag, 0)
     }
-    this.#handle?.post({ t: "cancel", id: this.#jobId, reason: serializeThrown(signal.reason) })
   }
 
   /** Stops the thread now. `join` then rejects with `ThreadTerminatedError`. Resolves once the thread is dead. */
@@ -300,7 +341,6 @@ export class Thread<R = unknown> {
       cancelFlag: this.#cancelFlag,
       identCounter: sharedCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
-      once: true,
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
     }
     handle.post(message)
@@ -344,7 +384,7 @@ export class Thread<R = unknown> {
     alive.delete(this)
     if (this.#handle !== undefined) threadFinished(getRuntime())
     this.#settle(outcome)
-    if (!outcome.ok && outcome.report && !this.#joined) excepthook({ error: outcome.error, thread: this })
+    if (!outcome.ok && outcome.report && !this.#joined) callExcepthook({ error: outcome.error, thread: this })
   }
 
   /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
@@ -399,22 +439,41 @@ export function allocateIdent(): number {
   return base * 1_000_000 + ++localIdent
 }
 
-/** The thread the caller runs in; on the main thread, `mainThread()`. */
-export function currentThread(): Thread {
-  return current ?? (makeCurrent !== undefined ? makeCurrent() : mainThread())
+/**
+ * Inside a worker: installs how to read pending messages synchronously (Node's
+ * `receiveMessageOnPort`), so a CPU loop that sees its cancel flag gets the cancel's reason.
+ * `receive(until)` handles pending messages until `until()` holds or none is left.
+ */
+export function setPendingReceiver(receive: ((until: () => boolean) => void) | undefined): void {
+  receivePending = receive
 }
 
+/** The thread the caller runs in; on the main thread, `mainThread()`. */
+export function currentThread(): Thread {
+  return current ?? (makeCurrent !== undefined ? makeCurrent() : isMainThread() ? mainThread() : workerThread())
+}
+
+/** The main thread's ident: Node's main `threadId` is 0, and weft numbers web and Deno threads from 1. */
+const MAIN_IDENT = 0
+
+/** The thread the program started on, the same object for every caller in a thread; inside a worker, a handle on it. */
 export function mainThread(): Thread {
-  if (main === undefined) {
+  main ??= Thread[REBUILD](Thread, undefined, { name: "MainThread", ident: MAIN_IDENT, daemon: false }, undefined, 0)
+  return main
+}
+
+/** Inside a worker, outside any job (e.g. a task module's top level): the worker itself. */
+function workerThread(): Thread {
+  if (dummy === undefined) {
     let ident = 0
     try {
       ident = getRuntime().threadId?.() ?? 0
     } catch {
       ident = 0
     }
-    main = Thread[REBUILD](Thread, undefined, { name: "MainThread", ident, daemon: false }, undefined, 0)
+    dummy = Thread[REBUILD](Thread, undefined, { name: "Dummy-1", ident, daemon: false }, undefined, 0)
   }
-  return main
+  return dummy
 }
 
 /** The current thread and every thread it started that is still alive. */
@@ -448,3 +507,4 @@ export async function nonDaemonThreadsEnded(): Promise<void> {
   }
 }
 
+provideThreadContext({ current: currentThread, ident: getIdent })

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
+import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core/adapter"
 import type { DenoThreadOptions } from "./options.js"
 
 // Built as dist/*.js; published to JSR as dist too. Run from source (tests of the adapter

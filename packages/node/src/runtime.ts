@@ -1,6 +1,6 @@
 import { createRequire } from "node:module"
 import { parentPort, receiveMessageOnPort, threadId, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads"
-import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
+import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core/adapter"
 
 /** Node-only thread options, passed as `{ node: { ... } }` in `Thread`/`ThreadPool` options. */
 export interface NodeThreadOptions {

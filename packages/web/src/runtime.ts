@@ -1,4 +1,4 @@
-import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core"
+import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core/adapter"
 import { currentConfig } from "./config.js"
 import type { WebThreadOptions } from "./options.js"
 import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"

@@ -1,4 +1,4 @@
-import type { Endpoint, MessageListener } from "@weft/core"
+import type { Endpoint, MessageListener } from "@weft/core/adapter"
 
 // The worker side of the link: the dedicated worker's global scope as an Endpoint. A browser
 // worker has no exit event, so a worker that ends itself announces it with an envelope.

@@ -8,17 +8,6 @@ import type { TargetRef, ThreadInfo } from "../protocol.js"
 /** Tasks a worker holds (sent, not yet answered) are numbered 0, 1, 2, ... on both sides: `seq`. */
 export const RING = 512
 export const RING_MASK = RING - 1
-/** Shared control words per slot (`seq & RING_MASK`): [claim, cancelled job id]. */
-export const WORDS_PER_SLOT = 2
-/**
- * Claim word values. The worker moves QUEUED → STARTED → DONE (finished, result not yet sent); the
- * pool moves QUEUED → WITHDRAWN, and back to QUEUED once it has the task's answer. When a worker
- * dies, STARTED names the one task that was running.
- */
-export const QUEUED = 0
-export const STARTED = 1
-export const WITHDRAWN = 2
-export const DONE = 3
 
 /** Result status bits. */
 export const FAILED = 1
@@ -45,9 +34,20 @@ export interface TaskExtra {
   readonly stoppable?: boolean
 }
 
+/**
+ * What a `map` chunk whose item threw resolves with (a chunk that ran through resolves with its
+ * array of results): the results of the items before it, and its error. Python's map raises an
+ * item's error at that item's position.
+ */
+export interface ChunkFailure {
+  readonly partial: readonly unknown[]
+  readonly error: WireThrown
+}
+
 export interface PoolInitMessage {
   readonly t: "pool-init"
   readonly thread: ThreadInfo
+  /** The words of the worker's SlotControl; undefined without shared memory. */
   readonly control?: Int32Array
   readonly identCounter?: Int32Array
   readonly liveness?: Int32Array
@@ -91,9 +91,4 @@ export function isPoolMessage(message: unknown): message is PoolToWorker {
   if (typeof message !== "object" || message === null) return false
   const t = (message as { t?: unknown }).t
   return typeof t === "string" && t.startsWith("pool-")
-}
-
-/** The cancelled-job id the pool writes for task `seq`: never 0, so a fresh slot reads "not cancelled". */
-export function jobIdOf(seq: number): number {
-  return (seq & 0x3fffffff) + 1
 }

@@ -5,11 +5,10 @@
 import { BrokenBarrierError, ThreadTargetError } from "../errors.js"
 import { lookup, registrationOf, resolveRegistered } from "../registry.js"
 import { importTaskModule } from "../runtime.js"
-import { decodeLater, markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { decodeLater, markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
 import { enterAsync, enterSync, MUTEX_WORDS, unlock } from "./mutex.js"
-import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./parking.js"
 
 export const BARRIER_TAG = "weft:Barrier"
 const COUNT = MUTEX_WORDS

@@ -2,14 +2,15 @@
 // tagged record (called from shareable.ts, so no bundler can shake the registrations away).
 // Each checks the record's shape first: a record is data from another thread, and a malformed
 // one must fail its own task with a TypeError, not a primitive later or the receiver's handler.
-import { registerShareable } from "../shareable.js"
+import { registerShareable } from "../shared-record.js"
 import { attach } from "./attach.js"
 import { Barrier, BARRIER_TAG, BARRIER_WORDS } from "./barrier.js"
 import { Condition, CONDITION_TAG } from "./condition.js"
 import { Event, EVENT_TAG } from "./event.js"
 import { Lock, LOCK_TAG } from "./lock.js"
 import { MUTEX_WORDS } from "./mutex.js"
-import { Queue, QUEUE_MIN_BYTES, QUEUE_TAG } from "./queue.js"
+import { Queue, QUEUE_TAG } from "./queue.js"
+import { QUEUE_MIN_BYTES } from "./queue-buffer.js"
 import { RLock, RLOCK_TAG } from "./rlock.js"
 import { BoundedSemaphore, BOUNDED_SEMAPHORE_TAG, Semaphore, SEMAPHORE_TAG } from "./semaphore.js"
 import { ATTACH } from "./attach.js"

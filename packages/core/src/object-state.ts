@@ -1,5 +1,6 @@
 import type { StateWriteBack } from "./protocol.js"
-import { decodeShared, encodeShared, FROM_THREAD } from "./shareable.js"
+import { decodeShared, encodeShared } from "./shareable.js"
+import { FROM_THREAD } from "./shared-record.js"
 
 // The state of a style-2/3 object: its own enumerable string-keyed data fields, minus
 // functions. It goes to the worker at start() and comes back, field by field, when it ends.

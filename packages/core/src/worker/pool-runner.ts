@@ -1,30 +1,25 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { ThreadTargetError } from "../errors.js"
-import { compileInline, explainMissingIdentifier } from "../inline-target.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
-import { decodeShared, encodeShared, FROM_CALLER, sharedPending, sharedReady } from "../shareable.js"
-import { assignFields, collectState, fieldNotClonedBack } from "../thread-state.js"
-import { resolveFunction, resolveMethodClass } from "../target-resolve.js"
-import { onBeforeBlocking } from "../sync/wait.js"
+import { decodeShared, encodeShared } from "../shareable.js"
+import { FROM_CALLER, sharedPending, sharedReady } from "../shared-record.js"
+import { collectObject, explainFailure, rebuildObject, resolveTarget, type ResolvedTarget } from "./target-call.js"
+import { onBeforeBlocking } from "../sync/parking.js"
 import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
 import { getRuntime, type Endpoint } from "../runtime.js"
+import { jobIdOf, SlotControl } from "../pool/slot-control.js"
 import {
-  DONE,
   FAILED,
   HAS_STATE,
-  jobIdOf,
-  QUEUED,
-  RING_MASK,
   SHARED,
   SKIPPED,
-  STARTED,
-  WORDS_PER_SLOT,
+  type ChunkFailure,
   type PoolInitMessage,
   type PoolTasksMessage,
   type PoolToWorker,
   type TaskExtra,
-} from "./pool-protocol.js"
+} from "../pool/pool-protocol.js"
 
 // The worker side of a pool. Tasks run one at a time, in the order they were sent; a synchronous
 // task costs a claim in shared memory, the call and three array slots for its result. Results
@@ -33,19 +28,15 @@ import {
 // Fewer result messages matter: each one wakes the pool's thread, which on a machine with as many
 // cores as workers takes CPU from a worker (every 1 ms: 0.946 of ideal on 1 ms tasks; every 4: 0.966).
 
-type Resolved =
-  | { readonly kind: "function"; readonly fn: (...args: unknown[]) => unknown; readonly inline: string | undefined }
-  | { readonly kind: "method"; readonly Class: Function; readonly method: string }
-
 const FLUSH_EVERY_MS = 4
 const POLL_MS = 0.1
 
 let parent: Endpoint
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
-let control: Int32Array | undefined
+let slots: SlotControl | undefined
 let ready = false
 const refs: TargetRef[] = []
-const targets: (Resolved | undefined)[] = []
+const targets: (ResolvedTarget | undefined)[] = []
 /** Flat: target index, args, extra per task. */
 let queue: unknown[] = []
 let head = 0
@@ -79,7 +70,7 @@ export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): vo
 
 async function init(message: PoolInitMessage): Promise<void> {
   info = message.thread
-  control = message.control
+  slots = message.control === undefined ? undefined : new SlotControl(message.control)
   onBeforeBlocking(flush)
   // An exit call or an uncaught error in a task ends the worker: the results it holds go first.
   getRuntime().onExit?.(flush)
@@ -92,7 +83,7 @@ async function init(message: PoolInitMessage): Promise<void> {
     const args = (shared ? decodeShared(message.initializer.args, FROM_CALLER) : message.initializer.args) as unknown[]
     enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0), info.ident)
     try {
-      const resolved = await resolve(target)
+      const resolved = await resolveTarget(target)
       if (resolved.kind !== "function") throw new ThreadTargetError("the pool's initializer must be a function")
       await invoke(resolved, args)
     } catch (e) {
@@ -123,7 +114,7 @@ function receive(message: PoolTasksMessage): void {
 }
 
 function makeTaskThread(): Thread {
-  const flag = control === undefined ? undefined : new Int32Array(control.buffer, ((currentSeq & RING_MASK) * WORDS_PER_SLOT + 1) * 4, 1)
+  const flag = slots?.cancelFlag(currentSeq)
   const thread = enterThread(undefined, undefined, info, flag, jobIdOf(currentSeq))
   currentTask = thread
   if (cancelReasons.has(currentSeq)) thread.cancel(cancelReasons.get(currentSeq))
@@ -159,7 +150,7 @@ async function pump(): Promise<void> {
         try {
           if (target === undefined) {
             flush()
-            target = targets[index] = await resolve(refs[index]!)
+            target = targets[index] = await resolveTarget(refs[index]!)
           }
           let result: unknown
           if (extra === undefined) {
@@ -173,8 +164,8 @@ async function pump(): Promise<void> {
               await sharedReady()
             }
             if (target.kind === "method") {
-              self = rebuild(target, fields)
-              result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
+              const object = (self = rebuildObject(target.Class, fields))
+              result = (object[target.method] as (...a: unknown[]) => unknown).apply(object, realArgs)
             } else if (extra.chunk) result = invokeChunk(target, realArgs)
             else result = invoke(target, realArgs)
           }
@@ -191,7 +182,7 @@ async function pump(): Promise<void> {
             }
           }
         } catch (error) {
-          value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainInline(error, target.inline) : error)
+          value = serializeThrown(explainFailure(error, target))
           status = FAILED
         }
         enterLazyThread(undefined)
@@ -199,22 +190,22 @@ async function pump(): Promise<void> {
         currentTask = undefined
         if (cancelReasons.size > 0) cancelReasons.delete(seq)
         if (self !== undefined) {
-          const { state, failed } = collectState(self)
-          if (failed.length > 0 && status !== FAILED) {
+          const { state, error } = collectObject(self, status === FAILED, "the task's object")
+          if (error !== undefined) {
             status = FAILED
-            value = serializeThrown(fieldNotClonedBack(failed[0]!, "the task's object"))
+            value = serializeThrown(error)
           }
           status |= HAS_STATE
           value = { value, state }
         }
         const ended = performance.now()
         out.push(status, value, ended - started)
-        if (control === undefined) {
+        if (slots === undefined) {
           // Without shared memory the pool tells the running task from finished ones by what it has received.
           flush()
         } else {
           // Finished, result not sent yet: if the worker dies now, this task did not die with it.
-          Atomics.store(control, (seq & RING_MASK) * WORDS_PER_SLOT, DONE)
+          slots.finish(seq)
           if (ended - lastFlush > FLUSH_EVERY_MS) flush()
         }
       }
@@ -249,17 +240,8 @@ function pollForTasks(): boolean {
   return false
 }
 
-function explainInline(error: unknown, name: string): unknown {
-  try {
-    return explainMissingIdentifier(error, name)
-  } catch {
-    return error // a thrown value that cannot even be inspected (a revoked Proxy): serializeThrown reports it
-  }
-}
-
 function claim(seq: number): boolean {
-  if (control !== undefined) return Atomics.compareExchange(control, (seq & RING_MASK) * WORDS_PER_SLOT, QUEUED, STARTED) === QUEUED
-  return true
+  return slots === undefined || slots.claim(seq)
 }
 
 function flush(): void {
@@ -285,36 +267,23 @@ function flush(): void {
   }
 }
 
-async function resolve(ref: TargetRef): Promise<Resolved> {
-  switch (ref.kind) {
-    case "registered":
-      return { kind: "function", fn: await resolveFunction(ref.key, ref.url), inline: undefined }
-    case "inline":
-      return { kind: "function", fn: compileInline(ref.source, ref.name), inline: ref.name }
-    case "method":
-      return { kind: "method", Class: await resolveMethodClass(ref.key, ref.url, ref.method), method: ref.method }
-    default:
-      throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${ref.kind}"`)
-  }
-}
-
-function invoke(target: Resolved, args: unknown[]): unknown {
+function invoke(target: ResolvedTarget, args: unknown[]): unknown {
   if (target.kind === "function") return target.fn(...args)
-  throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+  if (target.kind === "method") throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+  throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${target.kind}"`)
 }
 
-function rebuild(target: Resolved & { kind: "method" }, fields: Record<string, unknown> | undefined): Record<string, unknown> {
-  const self = Object.create(target.Class.prototype as object) as Record<string, unknown>
-  if (fields !== undefined) assignFields(self, fields)
-  return self
-}
-
-async function invokeChunk(target: Resolved, items: unknown[]): Promise<unknown[]> {
+async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<unknown[] | ChunkFailure> {
   const results = new Array<unknown>(items.length)
   for (let i = 0; i < items.length; i++) {
-    let result = invoke(target, [items[i]])
-    if (isThenable(result)) result = await result
-    results[i] = result
+    try {
+      let result = invoke(target, [items[i]])
+      if (isThenable(result)) result = await result
+      results[i] = result
+    } catch (error) {
+      results.length = i
+      return { partial: results, error: serializeThrown(explainFailure(error, target)) }
+    }
   }
   return results
 }
