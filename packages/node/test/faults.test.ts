@@ -204,7 +204,7 @@ describe.each(runtimes)("faults under %s", (runtime) => {
   })
 
   faultTest(runtime, "grace", "a task that finishes just as its grace period ends: only it is stopped; the tasks behind it fulfil", async () => {
-    const rounds = full ? 100 : runtime === "bun" ? 50 : 30
+    const rounds = full ? 200 : runtime === "bun" ? 50 : 30
     const run = await runFixture(runtime, "grace-race.mjs", [String(rounds)])
     expectCleanExit(run)
     const [result] = casesOf(run, "grace-race")
