@@ -80,7 +80,8 @@ export function serializeThrown(thrown: unknown, depth = 0): WireThrown {
 function serialize(thrown: unknown, depth: number): WireThrown {
   if (!isErrorLike(thrown) || depth > MAX_DEPTH) return { $error: false, value: cloneable(thrown) }
   const error = thrown as Error & { errors?: unknown }
-  const ctor = read(() => error.constructor)
+  // The prototype's constructor: an own "constructor" property is data, not the class.
+  const ctor = read(() => (Object.getPrototypeOf(error) as { constructor?: unknown } | null)?.constructor)
   const registered = registrationOf(ctor)
   const ctorName = read(() => (ctor as { name?: unknown } | undefined)?.name)
   const builtin = typeof ctorName === "string" && BUILTINS.has(ctorName) && BUILTINS.get(ctorName) === ctor ? ctorName : undefined

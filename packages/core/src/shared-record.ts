@@ -81,29 +81,6 @@ export function sharedInUse(): boolean {
   return inUse
 }
 
-/** True when a value holds a primitive or raw shared memory anywhere (a Queue item must not). */
-export function containsShared(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value !== "object" || value === null) return false
-  if (seen.has(value)) return false
-  seen.add(value)
-  if (isShareable(value)) return true
-  if (typeof SharedArrayBuffer !== "undefined") {
-    if (value instanceof SharedArrayBuffer) return true
-    if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer
-  }
-  if (value instanceof Map) {
-    for (const [k, v] of value) if (containsShared(k, seen) || containsShared(v, seen)) return true
-    return false
-  }
-  if (value instanceof Set) {
-    for (const v of value) if (containsShared(v, seen)) return true
-    return false
-  }
-  if (isOpaque(value)) return false
-  for (const key of Object.keys(value)) if (containsShared((value as Record<string, unknown>)[key], seen)) return true
-  return false
-}
-
 /** Values that are copied whole, never walked for primitives inside. */
 export function isOpaque(value: object): boolean {
   return (

@@ -65,6 +65,7 @@ describe("error transport", () => {
     const back = roundTrip(error) as Error
     expect(back).toBeInstanceOf(Error)
     expect(back.message).toBe("x")
+    expect(roundTrip(Object.assign(new TypeError("y"), { constructor: 1 }))).toBeInstanceOf(TypeError)
   })
 
   test.each([

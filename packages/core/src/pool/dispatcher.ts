@@ -189,7 +189,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     if (typeof message !== "object" || message === null || !worker.alive) return
     switch (message.t) {
       case "pool-results":
-        if (Array.isArray(message.results)) this.#onResults(worker, message.results)
+        if (message.first === worker.head && Array.isArray(message.results)) this.#onResults(worker, message.results)
         return
       case "pool-started": {
         if (typeof message.seq !== "number") return
@@ -204,6 +204,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
         return
       }
       case "pool-ready":
+        if (worker.ready) return // a worker is ready once; user code may post imitations later
         if (message.error !== undefined) {
           this.breakPool(deserializeThrown(message.error), "its initializer failed")
           return

@@ -82,6 +82,8 @@ export interface PoolStartedMessage {
 
 export interface PoolResultsMessage {
   readonly t: "pool-results"
+  /** The seq of the first task answered: a batch that does not start at the oldest task the pool awaits is not the pool's. */
+  readonly first: number
   readonly results: readonly unknown[]
 }
 

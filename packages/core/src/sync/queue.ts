@@ -3,7 +3,8 @@
 // header guarded by the internal mutex. Getters park on PUT_SEQ, putters on GET_SEQ, join()
 // on DONE_SEQ; each is bumped under the mutex, so a parked thread never misses a change.
 import { QueueEmpty, QueueFull, QueueShutDown, TimeoutError } from "../errors.js"
-import { containsShared, decodeLater, markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
+import { decodeLater, markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
+import { checkQueueItem } from "./queue-item.js"
 import { ATTACH } from "./attach.js"
 import { enterAsync, enterSync, unlock } from "./mutex.js"
 import { loadQueueCodec, queueCodec } from "./queue-codec.js"
@@ -73,9 +74,7 @@ export class Queue<T = unknown> {
   // --- put ---
 
   #encode(item: T): Uint8Array {
-    if (containsShared(item)) {
-      throw new TypeError("a Queue item cannot hold shared memory or a primitive (Lock, Queue, ...): it would arrive as a dead copy. Pass those to the thread as arguments instead")
-    }
+    checkQueueItem(item)
     const bytes = queueCodec().encode(item)
     if (bytes.length > this.bytes) throw new RangeError(`this Queue item encodes to ${bytes.length} bytes, more than the queue's ${this.bytes}: create the queue with a larger { bytes }`)
     return bytes

@@ -43,6 +43,8 @@ let head = 0
 /** The seq of the next task to run. */
 let nextSeq = 0
 let out: unknown[] = []
+/** The seq of the first result in `out`: the pool accepts a batch only where it expects it. */
+let outFirst = 0
 let pumping = false
 let lastFlush = 0
 let currentSeq = -1
@@ -175,7 +177,12 @@ async function pump(): Promise<void> {
           }
           value = result
           if (typeof value === "object" && value !== null) {
-            const encoded = encodeShared(value)
+            let encoded: { value: unknown; shared: boolean }
+            try {
+              encoded = encodeShared(value)
+            } catch (error) {
+              throw notSendable(error) // the walk met a throwing getter or a revoked Proxy
+            }
             if (encoded.shared) {
               value = encoded.value
               status = SHARED
@@ -247,10 +254,12 @@ function claim(seq: number): boolean {
 function flush(): void {
   if (out.length === 0) return
   const results = out
+  const first = outFirst
   out = []
+  outFirst += results.length / 3
   lastFlush = performance.now()
   try {
-    parent.post({ t: "pool-results", results })
+    parent.post({ t: "pool-results", first, results })
   } catch {
     // One value could not be cloned: replace each such value by an error saying so, and resend.
     for (let i = 0; i < results.length; i += 3) {
@@ -258,13 +267,15 @@ function flush(): void {
         structuredClone(results[i + 1])
       } catch (error) {
         results[i] = FAILED
-        results[i + 1] = serializeThrown(
-          new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }),
-        )
+        results[i + 1] = serializeThrown(notSendable(error))
       }
     }
-    parent.post({ t: "pool-results", results })
+    parent.post({ t: "pool-results", first, results })
   }
+}
+
+function notSendable(error: unknown): TypeError {
+  return new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })
 }
 
 function invoke(target: ResolvedTarget, args: unknown[]): unknown {

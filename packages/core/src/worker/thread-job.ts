@@ -110,7 +110,8 @@ function finish(job: RunMessage, self: object | undefined, outcome: Outcome): Do
       const { value, shared } = encodeShared(result.value)
       return { t: "done", id: job.id, ok: true, value, shared, state }
     } catch (error) {
-      result = { ok: false, error } // the value could not be walked (a throwing getter, a revoked Proxy)
+      // The value could not be walked (a throwing getter, a revoked Proxy).
+      result = { ok: false, error: new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }) }
     }
   }
   return { t: "done", id: job.id, ok: false, shared: false, error: serializeThrown(result.error), state }
