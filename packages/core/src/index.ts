@@ -10,12 +10,8 @@ export type { Capabilities, Runtime } from "./runtime.js"
 export { getRuntime } from "./runtime.js"
 export { threadable, type ThreadableOptions } from "./registry.js"
 export { Thread, type ThreadConstructor, type FunctionThreadOptions, type MethodThreadOptions, type MethodName, type ThreadBaseOptions } from "./thread-constructor.js"
+export { currentThread, mainThread, enumerate, activeCount, getIdent } from "./thread-registry.js"
 export {
-  currentThread,
-  mainThread,
-  enumerate,
-  activeCount,
-  getIdent,
   setExcepthook,
   type ThreadOptions,
   type ThreadResult,

@@ -6,6 +6,7 @@
 /** The calling thread, as the primitives see it. */
 export interface CallingThread {
   readonly name: string
+  readonly daemon: boolean
   readonly signal: AbortSignal
   readonly cancelled: boolean
 }

@@ -1,6 +1,5 @@
 import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
 import { CancelledError, RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
-import { isMainThread } from "./is-main-thread.js"
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
@@ -9,37 +8,12 @@ import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
 import { decodeShared, encodeShared } from "./shareable.js"
 import { FROM_THREAD } from "./shared-record.js"
-import { provideThreadContext } from "./thread-context.js"
+import { callingThread } from "./thread-context.js"
+import { allocateIdent, sharedIdentCounter } from "./thread-idents.js"
+import { callExcepthook, swapExcepthook, type Hook } from "./excepthook.js"
+import type { JoinOptions, ThreadOptions } from "./thread-options.js"
+export type { JoinOptions, RuntimeThreadOptions, ThreadOptions } from "./thread-options.js"
 import { assignFields, captureState, writeBackState } from "./object-state.js"
-
-/**
- * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
- * (`node: { resourceLimits }`, `deno: { permissions }`), so one options object works everywhere.
- */
-export interface RuntimeThreadOptions {}
-
-type AnyFunction<R> = (...args: never[]) => R | PromiseLike<R>
-
-export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
-  /** A function (registered or inline), or an object whose `method` runs in the thread. */
-  readonly target?: AnyFunction<R> | object
-  /** With an object target: the name of the method to call. */
-  readonly method?: string
-  /** The arguments `target` (or the method) is called with; each is copied into the thread. */
-  readonly args?: readonly unknown[]
-  /** The thread's name; defaults to `Thread-N (target)`. */
-  readonly name?: string
-  /** A daemon thread does not keep the process alive. Defaults to the creating thread's flag. */
-  readonly daemon?: boolean
-  /** Cancels the thread (cooperatively) when it aborts. */
-  readonly signal?: AbortSignal
-}
-
-/** Options of `Thread.join()`. */
-export interface JoinOptions {
-  /** Milliseconds; when it passes, `join` rejects with `TimeoutError` and the thread runs on. */
-  readonly timeout?: number
-}
 
 /** What the excepthook receives for a thread that failed while nobody joined it. */
 export interface ExcepthookArgs {
@@ -58,46 +32,21 @@ type Phase = "new" | "running" | "ended"
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown; readonly report: boolean }
 
 /** Passed to the constructor to build a thread's stand-in without running any user constructor. */
-const REBUILD: unique symbol = Symbol("weft.rebuild")
+export const REBUILD: unique symbol = Symbol("weft.rebuild")
 /** Lets Timer start the worker when its delay has passed. */
 export const LAUNCH: unique symbol = Symbol("weft.launch")
 /** Lets Timer settle a thread that never ran. */
 export const SETTLE: unique symbol = Symbol("weft.settle")
 
 let threadCounter = 0
-let localIdent = 0
-let identCounter: Int32Array | undefined
-let excepthook: Excepthook = defaultExcepthook
-let current: Thread | undefined
-let main: Thread | undefined
-/** Inside a worker, outside any job: the worker itself (Python's `_DummyThread`). */
-let dummy: Thread | undefined
 /** Inside a worker: takes cancel messages off the parent port synchronously, where the runtime can. */
 let receivePending: ((until: () => boolean) => void) | undefined
-/** The running thread's ident, known even while a pool task's thread object is not built yet. */
-let currentIdent: number | undefined
+/** The threads this thread started that are still alive. */
 const alive = new Set<Thread>()
 
-function describeThrown(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
-}
-
-function defaultExcepthook({ error, thread }: ExcepthookArgs): void {
-  console.error(`Exception in thread ${thread.name}:\n${describeThrown(error)}`)
-}
-
-/** Calls the hook; a hook that throws (or rejects) is reported as Python does, and the program goes on. */
-function callExcepthook(args: ExcepthookArgs): void {
-  const hookFailed = (hookError: unknown): void => {
-    defaultExcepthook(args)
-    console.error(`Exception in threading.excepthook:\n${describeThrown(hookError)}`)
-  }
-  try {
-    const result: unknown = excepthook(args)
-    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") (result as PromiseLike<unknown>).then(undefined, hookFailed)
-  } catch (hookError) {
-    hookFailed(hookError)
-  }
+/** The threads this thread started that are still alive (for enumerate() and the worker's exit). */
+export function startedThreads(): ReadonlySet<Thread> {
+  return alive
 }
 
 /** A thread of execution in a worker of the current runtime, in the style of Python's `threading.Thread`. */
@@ -120,6 +69,8 @@ export class Thread<R = unknown> {
   #jobId = 1
   /** True for the copy that runs inside the worker (and the main-thread stand-in). */
   #remote = false
+  /** The main thread's stand-in: alive as long as anyone can ask. */
+  #standIn = false
   #callerStack = ""
 
   constructor(options?: ThreadOptions<R>)
@@ -141,7 +92,7 @@ export class Thread<R = unknown> {
     // Python: str(name), and a generated name when it is empty.
     const name = this.#options.name as unknown
     this.#name = name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
-    this.#daemon = this.#options.daemon ?? currentThread().daemon
+    this.#daemon = this.#options.daemon ?? callingThread().daemon
     this.#initSettled()
   }
 
@@ -263,7 +214,7 @@ export class Thread<R = unknown> {
 
   /** True from the moment `start()` returns until the thread has ended. */
   isAlive(): boolean {
-    return this.#phase === "running" || (this.#remote && (this === currentThread() || this === main))
+    return this.#phase === "running" || (this.#remote && (this.#standIn || this === callingThread()))
   }
 
   /** Aborts the signal the thread sees and sets `cancelled`. Cooperative: the code decides when to stop. */
@@ -405,7 +356,7 @@ export class Thread<R = unknown> {
   }
 
   /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
-  static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
+  static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number, standIn = false): Thread {
     const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
     if (fields !== undefined) assignFields(copy, fields)
     copy.#name = info.name
@@ -413,48 +364,12 @@ export class Thread<R = unknown> {
     copy.#daemon = info.daemon
     copy.#cancelFlag = cancelFlag
     copy.#jobId = jobId
+    copy.#standIn = standIn
     return copy
   }
 }
 
 export type { Outcome as ThreadOutcome, LaunchRequest }
-
-/** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
-export function enterThread(Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
-  current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
-  currentIdent = info.ident
-  return current
-}
-
-let makeCurrent: (() => Thread) | undefined
-
-/**
- * Inside a pool worker: the thread object of the task at hand is built only if the task asks
- * for `currentThread()` (most never do, and a pool runs hundreds of thousands per second).
- * `make` calls `enterThread`; `undefined` leaves the task. `ident` is the thread's ident.
- */
-export function enterLazyThread(make: (() => Thread) | undefined, ident?: number): void {
-  current = undefined
-  makeCurrent = make
-  currentIdent = make === undefined ? undefined : ident
-}
-
-/** Inside a worker: installs the ident counter the parent shares, so nested threads stay unique. */
-export function adoptIdentCounter(counter: Int32Array | undefined): void {
-  if (counter !== undefined) identCounter = counter
-}
-
-export function sharedIdentCounter(sharedMemory: boolean): Int32Array | undefined {
-  if (identCounter === undefined && sharedMemory) identCounter = new Int32Array(new SharedArrayBuffer(4))
-  return identCounter
-}
-
-export function allocateIdent(): number {
-  if (identCounter !== undefined) return Atomics.add(identCounter, 0, 1) + 1
-  // No shared memory: unique within this thread, offset by this thread's own ident.
-  const base = currentThread().ident ?? 0
-  return base * 1_000_000 + ++localIdent
-}
 
 /**
  * Inside a worker: installs how to read pending messages synchronously (Node's
@@ -465,65 +380,8 @@ export function setPendingReceiver(receive: ((until: () => boolean) => void) | u
   receivePending = receive
 }
 
-/** The thread the caller runs in; on the main thread, `mainThread()`. */
-export function currentThread(): Thread {
-  return current ?? (makeCurrent !== undefined ? makeCurrent() : isMainThread() ? mainThread() : workerThread())
-}
-
-/** The main thread's ident: Node's main `threadId` is 0, and weft numbers web and Deno threads from 1. */
-const MAIN_IDENT = 0
-
-/** The thread the program started on, the same object for every caller in a thread; inside a worker, a handle on it. */
-export function mainThread(): Thread {
-  main ??= Thread[REBUILD](Thread, undefined, { name: "MainThread", ident: MAIN_IDENT, daemon: false }, undefined, 0)
-  return main
-}
-
-/** Inside a worker, outside any job (e.g. a task module's top level): the worker itself. */
-function workerThread(): Thread {
-  if (dummy === undefined) {
-    let ident = 0
-    try {
-      ident = getRuntime().threadId?.() ?? 0
-    } catch {
-      ident = 0
-    }
-    dummy = Thread[REBUILD](Thread, undefined, { name: "Dummy-1", ident, daemon: false }, undefined, 0)
-  }
-  return dummy
-}
-
-/** The current thread and every thread it started that is still alive. */
-export function enumerate(): Thread[] {
-  return [currentThread(), ...alive]
-}
-
-/** How many threads are alive: the current one plus those it started (Python's `active_count()`). */
-export function activeCount(): number {
-  return alive.size + 1
-}
-
-/** The current thread's ident (Python's `threading.get_ident()`). */
-export function getIdent(): number {
-  // Locks ask on every acquire: answer without building a pool task's thread object.
-  return currentIdent ?? currentThread().ident ?? 0
-}
-
 /** Sets the hook called for each thread that fails while nobody is joining it; returns the previous hook. */
 export function setExcepthook(hook: Excepthook): Excepthook {
   if (typeof hook !== "function") throw new TypeError("setExcepthook() takes a function ({ error, thread }) => void")
-  const previous = excepthook
-  excepthook = hook
-  return previous
+  return swapExcepthook(hook as unknown as Hook) as unknown as Excepthook
 }
-
-/** Inside a worker: waits until every non-daemon thread started here has ended. */
-export async function nonDaemonThreadsEnded(): Promise<void> {
-  for (;;) {
-    const waiting = [...alive].filter((thread) => !thread.daemon)
-    if (waiting.length === 0) return
-    await Promise.allSettled(waiting.map((thread) => thread.join()))
-  }
-}
-
-provideThreadContext({ current: currentThread, ident: getIdent })

@@ -7,7 +7,9 @@ import type { CancelMessage, DoneMessage, RunMessage } from "../protocol.js"
 import type { Endpoint } from "../runtime.js"
 import { decodeShared, encodeShared } from "../shareable.js"
 import { FROM_CALLER, sharedReady } from "../shared-record.js"
-import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, type Thread } from "../thread.js"
+import type { Thread } from "../thread.js"
+import { adoptIdentCounter } from "../thread-idents.js"
+import { enterThread, nonDaemonThreadsEnded } from "../thread-registry.js"
 import { collectObject, explainFailure, rebuildObject, resolveTarget, type ResolvedTarget } from "./target-call.js"
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
