@@ -2,9 +2,10 @@
 import { spawnSync } from "node:child_process"
 import { readdirSync } from "node:fs"
 import { join } from "node:path"
-import { env, root, setup } from "./setup.mjs"
+import { env, ensureRedis, root, setup } from "./setup.mjs"
 
 setup()
+ensureRedis() // cluster.bench.mjs starts its own redis-server
 const build = spawnSync("turbo", ["run", "build", "--output-logs=errors-only"], { cwd: root, env, stdio: "inherit" })
 if (build.status !== 0) process.exit(build.status ?? 1)
 const only = process.argv[2]

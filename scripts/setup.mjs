@@ -60,6 +60,20 @@ export function ensureChromium() {
   return existsSync(env.CHROMIUM_PATH)
 }
 
+/** Debian's redis-server, for @weft/bullmq's tests and bench (they start and stop their own instance); skipped where apt is missing. */
+export function ensureRedis() {
+  const has = () => spawnSync("sh", ["-c", "command -v redis-server"], { env }).status === 0
+  if (has()) return true
+  const apt = spawnSync("sh", ["-c", "command -v apt-get"], { env })
+  if (apt.status !== 0) return false
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"]
+  const sh = (cmd) => spawnSync("sh", ["-c", [...sudo, cmd].join(" ")], { env, stdio: "inherit" }).status === 0
+  // The package's post-install may start a system-wide server where an init system exists: stop it, ours run on free ports.
+  if (!sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server")) sh("apt-get update -qq") && sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server")
+  sh("service redis-server stop >/dev/null 2>&1 || true")
+  return has()
+}
+
 export function setup({ browser = false } = {}) {
   ensurePnpm()
   ensureDependencies()

@@ -3,9 +3,10 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join } from "node:path"
-import { env, root, setup } from "./setup.mjs"
+import { env, ensureRedis, root, setup } from "./setup.mjs"
 
 setup({ browser: true })
+ensureRedis() // @weft/bullmq's tests start their own redis-server on a free port and stop it after
 
 const reports = join(root, "reports")
 rmSync(reports, { recursive: true, force: true })

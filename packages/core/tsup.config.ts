@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // Two entries over shared chunks: one copy of core's state whichever a module imports.
+  entry: ["src/index.ts", "src/adapter.ts"],
   format: ["esm"],
   dts: true,
   clean: true,

@@ -2,6 +2,9 @@ import { lookup, registrationOf } from "./registry.js"
 
 // structuredClone keeps only message/stack/cause of an error: class, custom name and own
 // properties such as `code` are lost. Errors therefore cross as this record and are rebuilt.
+// Both directions are total: a thrown value that cannot be read becomes an error that says so,
+// and a record that is not one of ours rebuilds as a TypeError, never as an exception in the
+// receiver's message handler.
 
 export interface WireError {
   readonly $error: true
@@ -20,18 +23,20 @@ export interface WireError {
 /** A thrown value as it crosses: an error record, or any other thrown value (`throw 42`). */
 export type WireThrown = WireError | { readonly $error: false; readonly value: unknown }
 
-const BUILTINS: Record<string, new (message?: string) => Error> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-  AggregateError: AggregateError as unknown as new (message?: string) => Error,
-}
+// A Map, not an object literal: a lookup by an arbitrary name must never find an inherited member.
+const BUILTINS = new Map<string, new (message?: string) => Error>([
+  ["Error", Error],
+  ["TypeError", TypeError],
+  ["RangeError", RangeError],
+  ["SyntaxError", SyntaxError],
+  ["ReferenceError", ReferenceError],
+  ["EvalError", EvalError],
+  ["URIError", URIError],
+  ["AggregateError", AggregateError as unknown as new (message?: string) => Error],
+])
 
 const MAX_DEPTH = 16
+const SKIPPED_KEYS = new Set(["name", "message", "stack", "cause", "errors"])
 
 function isErrorLike(value: unknown): value is Error {
   return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]" || isDomException(value)
@@ -41,65 +46,149 @@ function isDomException(value: unknown): value is DOMException {
   return typeof DOMException !== "undefined" && value instanceof DOMException
 }
 
+/** A cloneable copy of a value, or its string form, or undefined when even that cannot be had. */
 function cloneable(value: unknown): unknown {
   try {
     return structuredClone(value)
   } catch {
-    return String(value)
+    try {
+      return String(value)
+    } catch {
+      return undefined
+    }
   }
 }
 
+/** Reads one member, treating a throwing getter as absent. */
+function read<T>(get: () => T): T | undefined {
+  try {
+    return get()
+  } catch {
+    return undefined
+  }
+}
+
+/** The record for a thrown value. Never throws: what cannot be read is left out, or the whole value is described as unsendable. */
 export function serializeThrown(thrown: unknown, depth = 0): WireThrown {
+  try {
+    return serialize(thrown, depth)
+  } catch (error) {
+    return unsendable(error)
+  }
+}
+
+function serialize(thrown: unknown, depth: number): WireThrown {
   if (!isErrorLike(thrown) || depth > MAX_DEPTH) return { $error: false, value: cloneable(thrown) }
   const error = thrown as Error & { errors?: unknown }
-  const registered = registrationOf(error.constructor)
-  const ctorName = (error.constructor as { name?: string } | undefined)?.name
-  const builtin = ctorName !== undefined && BUILTINS[ctorName] === error.constructor ? ctorName : undefined
+  // The prototype's constructor: an own "constructor" property is data, not the class.
+  const ctor = read(() => (Object.getPrototypeOf(error) as { constructor?: unknown } | null)?.constructor)
+  const registered = registrationOf(ctor)
+  const ctorName = read(() => (ctor as { name?: unknown } | undefined)?.name)
+  const builtin = typeof ctorName === "string" && BUILTINS.has(ctorName) && BUILTINS.get(ctorName) === ctor ? ctorName : undefined
   const props: Record<string, unknown> = {}
   for (const key of Object.keys(error)) {
-    if (key === "name" || key === "message" || key === "stack" || key === "cause" || key === "errors") continue
-    props[key] = cloneable((error as unknown as Record<string, unknown>)[key])
+    if (SKIPPED_KEYS.has(key)) continue
+    let value: unknown
+    try {
+      value = (error as unknown as Record<string, unknown>)[key]
+    } catch {
+      continue
+    }
+    Object.defineProperty(props, key, { value: cloneable(value), enumerable: true, writable: true, configurable: true })
   }
-  const hasCause = "cause" in error
+  const hasCause = read(() => "cause" in error) === true
+  const name = read(() => String(error.name))
+  const message = read(() => String(error.message))
+  const stack = read(() => error.stack)
+  const errors = read(() => error.errors)
   return {
     $error: true,
-    name: String(error.name),
-    message: String(error.message),
-    stack: typeof error.stack === "string" ? error.stack : undefined,
+    name: name ?? "Error",
+    message: message ?? "",
+    stack: typeof stack === "string" ? stack : undefined,
     key: registered?.key,
     builtin,
     dom: isDomException(error),
     hasCause,
-    cause: hasCause ? serializeThrown(error.cause, depth + 1) : undefined,
-    errors: Array.isArray(error.errors) ? error.errors.map((e) => serializeThrown(e, depth + 1)) : undefined,
+    cause: hasCause ? serializeThrown(read(() => error.cause), depth + 1) : undefined,
+    errors: Array.isArray(errors) ? errors.map((e) => serializeThrown(e, depth + 1)) : undefined,
     props,
+  }
+}
+
+function unsendable(reason: unknown): WireError {
+  const detail = read(() => (reason instanceof Error ? reason.message : String(reason))) ?? "unreadable"
+  return {
+    $error: true,
+    name: "TypeError",
+    message: `the thrown value could not be sent to the other thread (${detail}): throw an Error or structured-cloneable data`,
+    builtin: "TypeError",
+    hasCause: false,
+    props: {},
   }
 }
 
 /**
  * Rebuilds a thrown value. `callerStack` (the lines of the `start()`/`submit()` site) is
  * appended to the top-level error's stack so both halves of the story are in one trace.
+ * Never throws: a malformed record becomes a TypeError saying so.
  */
-export function deserializeThrown(wire: WireThrown, callerStack?: string): unknown {
-  if (!wire.$error) return wire.value
+export function deserializeThrown(wire: unknown, callerStack?: string): unknown {
+  return rebuild(wire, callerStack, 0)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null
+}
+
+function malformed(what: string): TypeError {
+  return new TypeError(`weft: ${what} arrived from another thread where an error record was expected; the thread's error could not be rebuilt`)
+}
+
+function rebuild(wire: unknown, callerStack: string | undefined, depth: number): unknown {
+  if (!isRecord(wire) || depth > MAX_DEPTH + 1) return malformed(isRecord(wire) ? "a record nested too deep" : `a value of type ${wire === null ? "null" : typeof wire}`)
+  if (wire.$error === false) return wire.value
+  if (wire.$error !== true) return malformed("a record without its $error flag")
+  const name = typeof wire.name === "string" ? wire.name : "Error"
+  const message = typeof wire.message === "string" ? wire.message : ""
   let error: Error
-  if (wire.dom) {
-    error = new DOMException(wire.message, wire.name)
+  if (wire.dom === true && typeof DOMException !== "undefined") {
+    error = new DOMException(message, name)
   } else {
-    const registered = wire.key === undefined ? undefined : lookup(wire.key)
-    const ErrorClass = (typeof registered === "function" ? registered : BUILTINS[wire.builtin ?? ""] ?? Error) as new () => Error
-    error = Object.create(ErrorClass.prototype) as Error
-    define(error, "message", wire.message)
-    if (error.name !== wire.name) define(error, "name", wire.name)
+    error = Object.create(errorClass(wire).prototype as object) as Error
+    define(error, "message", message)
+    if (error.name !== name) define(error, "name", name)
   }
-  const stack = wire.stack ?? `${wire.name}: ${wire.message}`
+  const stack = typeof wire.stack === "string" ? wire.stack : `${name}: ${message}`
   define(error, "stack", callerStack ? `${stack}\n${callerStack}` : stack)
-  if (wire.hasCause) define(error, "cause", deserializeThrown(wire.cause!))
-  if (wire.errors) define(error, "errors", wire.errors.map((e) => deserializeThrown(e)))
-  for (const [key, value] of Object.entries(wire.props)) {
-    Object.defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true })
+  if (wire.hasCause === true) define(error, "cause", rebuild(wire.cause, undefined, depth + 1))
+  if (Array.isArray(wire.errors)) define(error, "errors", wire.errors.map((e) => rebuild(e, undefined, depth + 1)))
+  if (isRecord(wire.props)) {
+    for (const key of Object.keys(wire.props)) {
+      if (SKIPPED_KEYS.has(key)) continue
+      Object.defineProperty(error, key, { value: wire.props[key], writable: true, enumerable: true, configurable: true })
+    }
   }
   return error
+}
+
+/** The class to rebuild on: a registered error class, a built-in one, or Error. Never a non-error. */
+function errorClass(wire: Record<string, unknown>): Function {
+  if (typeof wire.key === "string") {
+    const registered = lookup(wire.key)
+    if (isErrorClass(registered)) return registered
+  }
+  if (typeof wire.builtin === "string") {
+    const builtin = BUILTINS.get(wire.builtin)
+    if (builtin !== undefined) return builtin
+  }
+  return Error
+}
+
+function isErrorClass(value: unknown): value is Function {
+  if (typeof value !== "function") return false
+  const prototype = read(() => (value as { prototype?: unknown }).prototype)
+  return prototype === Error.prototype || prototype instanceof Error
 }
 
 function define(target: object, key: string, value: unknown): void {

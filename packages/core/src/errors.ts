@@ -48,6 +48,15 @@ export class RuntimeError extends Error {
   override name = "RuntimeError"
 }
 
+/**
+ * Python's `concurrent.futures.thread.BrokenThreadPool`: a pool whose initializer failed or whose
+ * worker died before it was ready. Its pending futures reject with it and `submit` refuses with
+ * it; `cause` is the initializer's error or the worker's exit (a `ThreadExitError`).
+ */
+export class BrokenThreadPool extends RuntimeError {
+  override name = "BrokenThreadPool"
+}
+
 /** The `DOMException` an abort rejects with; its `cause` is the signal's reason. */
 export function abortError(reason: unknown): DOMException {
   const message = reason instanceof Error ? reason.message : reason === undefined ? "This operation was aborted" : String(reason)
@@ -67,4 +76,5 @@ export const libraryErrors = {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  BrokenThreadPool,
 } as const

@@ -1,5 +1,6 @@
-export type { Capabilities, Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "./runtime.js"
-export { getRuntime, hasRuntime, setRuntime } from "./runtime.js"
+// The public API. What only adapters need lives in adapter.ts (`@weft/core/adapter`).
+export type { Capabilities, Runtime } from "./runtime.js"
+export { getRuntime } from "./runtime.js"
 export { threadable, type ThreadableOptions } from "./registry.js"
 export {
   Thread,
@@ -27,11 +28,9 @@ export {
   QueueFull,
   QueueShutDown,
   RuntimeError,
+  BrokenThreadPool,
 } from "./errors.js"
-export { serveWorker } from "./worker-host.js"
-export { discardSpareWorker } from "./spare-worker.js"
 export { isMainThread } from "./is-main-thread.js"
-export { registerShareable, markSharedInUse, toShared, type Shareable, type SharedRecord } from "./shareable.js"
 export { Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, type BarrierOptions, type QueueOptions, type TryGetResult, type Held, type PrimitiveWaitOptions } from "./sync/index.js"
 export { Future, type ResultOptions, type DoneCallback } from "./pool/future.js"
 export {
@@ -43,6 +42,7 @@ export {
   type PoolStats,
 } from "./pool/thread-pool.js"
 export type { MapOptions } from "./pool/map.js"
+export type { Executor, ExecutorRunOptions, ExecutorShutdownOptions } from "./executor.js"
 export type { Percentiles } from "./pool/pool-stats.js"
 export { asCompleted, type AsCompletedOptions, type CompletedFuture } from "./pool/as-completed.js"
-export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait.js"
+export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait-futures.js"

@@ -33,8 +33,6 @@ export interface RunMessage {
   readonly identCounter?: Int32Array
   /** The process-wide table of dead threads (see liveness.ts). */
   readonly liveness?: Int32Array
-  /** A thread's job ends its worker; a pool's worker stays for the next job. */
-  readonly once: boolean
   /** The cancel reason when the thread was cancelled before it started. */
   readonly cancelled?: WireThrown
 }

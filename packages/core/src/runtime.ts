@@ -74,6 +74,12 @@ export interface Runtime {
    * codec) work before any `await`.
    */
   requireSync?(specifier: string, base: string): unknown
+  /**
+   * Inside a worker: runs `hook` synchronously when the worker is about to end by itself (an exit
+   * call, an uncaught error), while it can still post. A pool worker sends the results it holds.
+   * Optional: without it, such results are lost with the worker and their tasks run again.
+   */
+  onExit?(hook: () => void): void
   /** Keeps the current thread's event loop alive while a promise is pending (Node's async waits). */
   keepAlive?(): () => void
   /**

@@ -1,105 +1,29 @@
-// How a shared-memory primitive crosses a thread boundary, defined once for all of them: a
-// primitive implements `[toShared]()` and registers a decoder for its tag; values sent to a
-// thread are walked (only once this thread has met a primitive) and each primitive is replaced
-// by a tagged record holding its shared memory, rebuilt on the other side as a new handle.
+// How a value crosses a thread boundary when it may hold shared-memory primitives: values sent
+// to a thread are walked (only once this thread has met a primitive) and each primitive is
+// replaced by its tagged record (shared-record.ts), rebuilt on the other side as a new handle.
+// Importing the library's decoders here keeps them wherever values are decoded: no bundler can
+// shake the registrations away.
 
 import { registerPrimitives } from "./sync/register.js"
-import { toShared } from "./sync/shared-symbol.js"
+import { decoderFor, isOpaque, isShareable, markSharedInUse, sharedInUse, toShared, type DecodeContext } from "./shared-record.js"
 
-export { toShared }
-
-export interface SharedRecord {
-  readonly tag: string
-  readonly data: unknown
-}
-
-export interface Shareable {
-  [toShared](): SharedRecord
-}
-
+// A record is a plain object whose own TAG_KEY names a decoder. User data that happens to carry
+// TAG_KEY is wrapped in an ESCAPED record on the way out, so it arrives exactly as it was sent.
 const TAG_KEY = "__weft_shared__"
-const decoders = new Map<string, (data: unknown) => object>()
-let inUse = false
-
-/** Registers how to rebuild a primitive from its record. Call once per primitive class. */
-export function registerShareable(tag: string, decode: (data: unknown) => object): void {
-  decoders.set(tag, decode)
-}
-
-const pending = new Set<Promise<unknown>>()
-
-/**
- * A decoder that needs something loaded before its handle is usable synchronously (the Queue's
- * codec, a Barrier's registered action) hands the promise here; the worker host awaits
- * `sharedReady()` before it runs a job whose arguments held a primitive.
- */
-export function decodeLater(promise: Promise<unknown>): void {
-  const tracked: Promise<void> = promise.then(
-    () => void pending.delete(tracked),
-    () => void pending.delete(tracked),
-  )
-  pending.add(tracked)
-}
-
-/** True while a decoder's load is still under way (checked before awaiting, off the common path). */
-export function sharedPending(): boolean {
-  return pending.size > 0
-}
-
-/** Settles once everything decoders asked for has loaded (or failed: the primitive reports that when used). */
-export async function sharedReady(): Promise<void> {
-  while (pending.size > 0) await Promise.all(pending)
-}
-
-/** Called by every primitive's constructor and decoder: from now on this thread walks what it sends. */
-export function markSharedInUse(): void {
-  inUse = true
-}
-
-export function isShareable(value: unknown): value is Shareable {
-  return typeof value === "object" && value !== null && toShared in value
-}
+const ESCAPED = "weft:escaped"
 
 /** Replaces every primitive found at any depth by a tagged record. `shared` says whether any was found. */
 export function encodeShared(value: unknown): { value: unknown; shared: boolean } {
-  if (!inUse || typeof value !== "object" || value === null) return { value, shared: false }
+  if (!sharedInUse() || typeof value !== "object" || value === null) return { value, shared: false }
   const state = { shared: false }
   const encoded = encode(value, new Map(), state)
   return state.shared ? { value: encoded, shared: true } : { value, shared: false }
 }
 
-/** True when a value holds a primitive or raw shared memory anywhere (a Queue item must not). */
-export function containsShared(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value !== "object" || value === null) return false
-  if (seen.has(value)) return false
-  seen.add(value)
-  if (isShareable(value)) return true
-  if (typeof SharedArrayBuffer !== "undefined") {
-    if (value instanceof SharedArrayBuffer) return true
-    if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer
-  }
-  if (value instanceof Map) {
-    for (const [k, v] of value) if (containsShared(k, seen) || containsShared(v, seen)) return true
-    return false
-  }
-  if (value instanceof Set) {
-    for (const v of value) if (containsShared(v, seen)) return true
-    return false
-  }
-  if (isOpaque(value)) return false
-  for (const key of Object.keys(value)) if (containsShared((value as Record<string, unknown>)[key], seen)) return true
-  return false
-}
-
-function isOpaque(value: object): boolean {
-  return (
-    ArrayBuffer.isView(value) ||
-    value instanceof ArrayBuffer ||
-    (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) ||
-    value instanceof Date ||
-    value instanceof RegExp ||
-    value instanceof Error
-  )
+/** Sets an own data property, also for the key "__proto__" (an assignment would replace the prototype). */
+function setOwn(target: object, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else (target as Record<string, unknown>)[key] = value
 }
 
 function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boolean }): unknown {
@@ -113,9 +37,10 @@ function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boo
   if (done !== undefined) return done
   if (isOpaque(value)) return value
   if (Array.isArray(value)) {
-    const copy: unknown[] = []
+    // Own keys, not 0..length: holes stay holes and extra properties travel, as with structuredClone.
+    const copy: unknown[] = new Array(value.length)
     seen.set(value, copy)
-    for (let i = 0; i < value.length; i++) copy[i] = encode(value[i], seen, state)
+    for (const key of Object.keys(value)) setOwn(copy, key, encode((value as unknown as Record<string, unknown>)[key], seen, state))
     return copy
   }
   if (value instanceof Map) {
@@ -131,43 +56,66 @@ function encode(value: unknown, seen: Map<object, unknown>, state: { shared: boo
     return copy
   }
   const copy: Record<string, unknown> = {}
-  seen.set(value, copy)
-  for (const key of Object.keys(value)) copy[key] = encode((value as Record<string, unknown>)[key], seen, state)
-  return copy
+  const escaped = Object.hasOwn(value, TAG_KEY) ? { [TAG_KEY]: ESCAPED, data: copy } : undefined
+  seen.set(value, escaped ?? copy)
+  for (const key of Object.keys(value)) setOwn(copy, key, encode((value as Record<string, unknown>)[key], seen, state))
+  return escaped ?? copy
 }
 
-/** Rebuilds the primitives in a value that `encodeShared` marked as shared. */
-export function decodeShared(value: unknown): unknown {
-  return decode(value, new Map())
+/**
+ * Rebuilds the primitives in a value that `encodeShared` marked as shared. Throws a TypeError for
+ * a record that is not one of weft's (the caller fails the one task or thread it concerns).
+ */
+export function decodeShared(value: unknown, context: DecodeContext): unknown {
+  return decode(value, new Map(), context)
 }
 
-function decode(value: unknown, seen: Map<object, unknown>): unknown {
+function decode(value: unknown, seen: Map<object, unknown>, context: DecodeContext): unknown {
   if (typeof value !== "object" || value === null) return value
   const done = seen.get(value)
   if (done !== undefined) return done
-  const tag = (value as Record<string, unknown>)[TAG_KEY]
-  if (typeof tag === "string") {
-    const decoder = decoders.get(tag) ?? (registerPrimitives(), decoders.get(tag))
-    if (decoder === undefined) throw new TypeError(`weft: no decoder for shared primitive "${tag}" in this thread`)
-    markSharedInUse()
-    const rebuilt = decoder((value as { data: unknown }).data)
-    seen.set(value, rebuilt)
-    return rebuilt
+  if (isOpaque(value)) {
+    seen.set(value, value)
+    return value
   }
-  seen.set(value, value)
-  if (isOpaque(value)) return value
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = decode(value[i], seen)
-  } else if (value instanceof Map) {
-    const entries = [...value].map(([k, v]) => [decode(k, seen), decode(v, seen)] as const)
+  if (value instanceof Map) {
+    seen.set(value, value)
+    const entries = [...value].map(([k, v]) => [decode(k, seen, context), decode(v, seen, context)] as const)
     value.clear()
     for (const [k, v] of entries) value.set(k, v)
-  } else if (value instanceof Set) {
-    const items = [...value].map((v) => decode(v, seen))
+    return value
+  }
+  if (value instanceof Set) {
+    seen.set(value, value)
+    const items = [...value].map((v) => decode(v, seen, context))
     value.clear()
     for (const v of items) value.add(v)
-  } else {
-    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = decode((value as Record<string, unknown>)[key], seen)
+    return value
   }
+  if (!Array.isArray(value) && Object.hasOwn(value, TAG_KEY)) return decodeRecord(value as Record<string, unknown>, seen, context)
+  seen.set(value, value)
+  decodeFields(value, seen, context)
   return value
+}
+
+function decodeFields(value: object, seen: Map<object, unknown>, context: DecodeContext): void {
+  for (const key of Object.keys(value)) setOwn(value, key, decode((value as Record<string, unknown>)[key], seen, context))
+}
+
+function decodeRecord(record: Record<string, unknown>, seen: Map<object, unknown>, context: DecodeContext): object {
+  const tag = record[TAG_KEY]
+  const data = record.data
+  if (tag === ESCAPED) {
+    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new TypeError("weft: a malformed escaped record arrived from another thread")
+    seen.set(record, data)
+    decodeFields(data, seen, context)
+    return data
+  }
+  if (typeof tag !== "string") throw new TypeError("weft: a malformed shared-primitive record arrived from another thread (its tag is not a string)")
+  const decoder = decoderFor(tag) ?? (registerPrimitives(), decoderFor(tag))
+  if (decoder === undefined) throw new TypeError(`weft: a record for an unknown shared primitive "${tag.slice(0, 64)}" arrived from another thread`)
+  markSharedInUse()
+  const rebuilt = decoder(data, context)
+  seen.set(record, rebuilt)
+  return rebuilt
 }

@@ -2,7 +2,7 @@ import { ThreadTargetError } from "./errors.js"
 import { inlineSource } from "./inline-target.js"
 import type { RunMessage, TargetRef } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
-import { captureState, validateArgs } from "./thread-state.js"
+import { captureState, validateArgs } from "./object-state.js"
 
 /** What the caller prepares before any worker exists: the target reference and the encoded arguments. */
 export type LaunchRequest = Pick<RunMessage, "target" | "args" | "state" | "shared">
@@ -25,14 +25,16 @@ export function prepareCall(target: unknown, method: string | undefined, rawArgs
   if (typeof target !== "object" || target === null) {
     throw new ThreadTargetError(`the target of ${label} must be a function or an object with { method }, got ${describe(target)}`)
   }
-  const className = target.constructor?.name ?? "Object"
+  // The class is the prototype's constructor: an own field named "constructor" is data, not the class.
+  const Class = (Object.getPrototypeOf(target) as { constructor?: unknown } | null)?.constructor
+  const className = typeof Class === "function" && Class.name ? Class.name : "Object"
   if (method === undefined) {
     throw new ThreadTargetError(`${label} has an object target (${className}) but no method: pass { target, method: "name" }`)
   }
   if (typeof (target as Record<string, unknown>)[method] !== "function") {
     throw new ThreadTargetError(`${className} has no method "${method}" to run in ${label}`)
   }
-  const registered = registrationOf(target.constructor)
+  const registered = registrationOf(Class)
   if (registered === undefined) {
     throw new ThreadTargetError(
       `${className} was never registered, so the thread cannot rebuild the object: add threadable(import.meta.url, ${className}) after the class`,

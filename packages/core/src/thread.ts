@@ -1,5 +1,6 @@
 import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
-import { RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
+import { CancelledError, RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
+import { isMainThread } from "./is-main-thread.js"
 import { prepareCall, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
@@ -7,7 +8,9 @@ import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
 import { decodeShared, encodeShared } from "./shareable.js"
-import { captureState, writeBackState } from "./thread-state.js"
+import { FROM_THREAD } from "./shared-record.js"
+import { provideThreadContext } from "./thread-context.js"
+import { assignFields, captureState, writeBackState } from "./object-state.js"
 
 /**
  * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
@@ -57,13 +60,34 @@ let identCounter: Int32Array | undefined
 let excepthook: Excepthook = defaultExcepthook
 let current: Thread | undefined
 let main: Thread | undefined
+/** Inside a worker, outside any job: the worker itself (Python's `_DummyThread`). */
+let dummy: Thread | undefined
+/** Inside a worker: takes cancel messages off the parent port synchronously, where the runtime can. */
+let receivePending: ((until: () => boolean) => void) | undefined
 /** The running thread's ident, known even while a pool task's thread object is not built yet. */
 let currentIdent: number | undefined
 const alive = new Set<Thread>()
 
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+}
+
 function defaultExcepthook({ error, thread }: ExcepthookArgs): void {
-  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
-  console.error(`Exception in thread ${thread.name}:\n${detail}`)
+  console.error(`Exception in thread ${thread.name}:\n${describeThrown(error)}`)
+}
+
+/** Calls the hook; a hook that throws (or rejects) is reported as Python does, and the program goes on. */
+function callExcepthook(args: ExcepthookArgs): void {
+  const hookFailed = (hookError: unknown): void => {
+    defaultExcepthook(args)
+    console.error(`Exception in threading.excepthook:\n${describeThrown(hookError)}`)
+  }
+  try {
+    const result: unknown = excepthook(args)
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") (result as PromiseLike<unknown>).then(undefined, hookFailed)
+  } catch (hookError) {
+    hookFailed(hookError)
+  }
 }
 
 /** A thread of execution in a worker of the current runtime, in the style of Python's `threading.Thread`. */
@@ -78,6 +102,8 @@ export class Thread<R = unknown> {
   #settled!: Promise<R>
   #settle!: (outcome: Outcome) => void
   #joined = false
+  /** Pending join() calls that hold a daemon thread's worker referenced. */
+  #joiners = 0
   #terminating = false
   #controller = new AbortController()
   #cancelFlag: Int32Array | undefined
@@ -102,7 +128,9 @@ export class Thread<R = unknown> {
     this.#options = { ...options }
     const target = this.#options.target
     const targetName = typeof target === "function" ? target.name : this.#options.method
-    this.#name = this.#options.name ?? `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
+    // Python: str(name), and a generated name when it is empty.
+    const name = this.#options.name as unknown
+    this.#name = name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
     this.#daemon = this.#options.daemon ?? currentThread().daemon
     this.#initSettled()
   }
@@ -136,14 +164,28 @@ export class Thread<R = unknown> {
 
   /** Aborts when the thread is cancelled. Inside the thread, this is the signal its code should watch. */
   get signal(): AbortSignal {
+    this.#cancelledByFlag()
     return this.#controller.signal
   }
 
   /** Synchronous cancellation check, cheap enough to poll in a CPU loop. */
   get cancelled(): boolean {
-    if (this.#controller.signal.aborted) return true
+    return this.#controller.signal.aborted || this.#cancelledByFlag()
+  }
+
+  /**
+   * The shared cancel flag is set before the cancel message (with its reason) is handled, which a
+   * synchronous loop never lets happen: abort the signal now, so `cancelled` and `signal` agree.
+   * The reason is the caller's where the message can be read synchronously (Node), else a
+   * CancelledError standing for it.
+   */
+  #cancelledByFlag(): boolean {
     const flag = this.#cancelFlag
-    return flag !== undefined && Atomics.load(flag, 0) === this.#jobId
+    if (flag === undefined || Atomics.load(flag, 0) !== this.#jobId) return false
+    const signal = this.#controller.signal
+    if (!signal.aborted) receivePending?.(() => signal.aborted)
+    if (!signal.aborted) this.#controller.abort(new CancelledError(`thread ${this.#name} was cancelled (its reason had not arrived yet)`))
+    return true
   }
 
   /** Runs in the worker. Override it in a subclass; by default it calls the target. */
@@ -172,13 +214,15 @@ export class Thread<R = unknown> {
     if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)
     this.#joined = true
     const result = this.#settled.then((value) => value)
+    const release = this.#holdWhileJoined()
+    if (release !== undefined) result.then(release, release)
     const { timeout } = options
     if (timeout === undefined || this.#phase === "ended") return result
     return new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`)),
-        Math.max(0, timeout),
-      )
+      const timer = setTimeout(() => {
+        release?.()
+        reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`))
+      }, Math.max(0, timeout))
       result.then(
         (value) => (clearTimeout(timer), resolve(value)),
         (error) => (clearTimeout(timer), reject(error)),
@@ -186,9 +230,25 @@ export class Thread<R = unknown> {
     })
   }
 
+  /**
+   * Python's join() blocks: while a join is pending, a daemon thread's worker keeps the process
+   * alive, or `await t.join()` would see the process end under it. Returns the release, once-only.
+   */
+  #holdWhileJoined(): (() => void) | undefined {
+    const handle = this.#handle
+    if (!this.#daemon || handle === undefined || this.#phase !== "running") return undefined
+    if (this.#joiners++ === 0) handle.ref()
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      if (--this.#joiners === 0 && this.#handle === handle) handle.unref()
+    }
+  }
+
   /** True from the moment `start()` returns until the thread has ended. */
   isAlive(): boolean {
-    return this.#phase === "running" || (this.#remote && this === currentThread())
+    return this.#phase === "running" || (this.#remote && (this === currentThread() || this === main))
   }
 
   /** Aborts the signal the thread sees and sets `cancelled`. Cooperative: the code decides when to stop. */
@@ -197,11 +257,12 @@ export class Thread<R = unknown> {
     if (signal.aborted) return
     this.#controller.abort(reason)
     if (this.#remote || this.#phase !== "running") return
+    // The message first: a loop that sees the flag can then read the reason synchronously (Node).
+    this.#handle?.post({ t: "cancel", id: this.#jobId, reason: serializeThrown(signal.reason) })
     if (this.#cancelFlag !== undefined) {
       Atomics.store(this.#cancelFlag, 0, this.#jobId)
       Atomics.notify(this.#cancelFlag, 0)
     }
-    this.#handle?.post({ t: "cancel", id: this.#jobId, reason: serializeThrown(signal.reason) })
   }
 
   /** Stops the thread now. `join` then rejects with `ThreadTerminatedError`. Resolves once the thread is dead. */
@@ -223,10 +284,12 @@ export class Thread<R = unknown> {
   #prepare(): LaunchRequest {
     const label = `thread ${this.#name}`
     if (this.run !== Thread.prototype.run) {
-      const registered = registrationOf(this.constructor)
+      // The prototype's constructor: an own field named "constructor" is data, not the class.
+      const Class = (Object.getPrototypeOf(this) as { constructor: Function }).constructor
+      const registered = registrationOf(Class)
       if (registered === undefined) {
         throw new ThreadTargetError(
-          `${this.constructor.name} overrides run() but was never registered: add threadable(import.meta.url, ${this.constructor.name}) after the class`,
+          `${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`,
         )
       }
       const { value: state, shared } = captureState(this, label)
@@ -278,7 +341,6 @@ export class Thread<R = unknown> {
       cancelFlag: this.#cancelFlag,
       identCounter: sharedCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
-      once: true,
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
     }
     handle.post(message)
@@ -289,23 +351,28 @@ export class Thread<R = unknown> {
     }
   }
 
+  /** The worker's message. Anything that is not one of ours (user code can post on the port too) is ignored. */
   #onMessage(message: FromWorker): void {
+    if (typeof message !== "object" || message === null) return
     if (message.t === "idle") {
       void this.#handle?.terminate()
       return
     }
-    if (message.t === "done" && message.id === this.#jobId) this.#onDone(message)
+    if (message.t === "done" && message.id === this.#jobId && this.#phase === "running") this.#onDone(message)
   }
 
+  /** Settles with what the worker sent; what cannot be rebuilt becomes this thread's error, never the listener's. */
   #onDone(message: DoneMessage): void {
     let outcome: Outcome
-    if (message.ok) {
-      outcome = { ok: true, value: message.shared ? decodeShared(message.value) : message.value }
-    } else {
-      outcome = { ok: false, error: deserializeThrown(message.error!, this.#callerStack), report: true }
-    }
-    if (message.state !== undefined) {
-      writeBackState(this.run !== Thread.prototype.run ? this : (this.#options.target as object), message.state)
+    try {
+      if (message.state !== undefined) {
+        writeBackState(this.run !== Thread.prototype.run ? this : (this.#options.target as object), message.state)
+      }
+      outcome = message.ok
+        ? { ok: true, value: message.shared ? decodeShared(message.value, FROM_THREAD) : message.value }
+        : { ok: false, error: deserializeThrown(message.error, this.#callerStack), report: true }
+    } catch (error) {
+      outcome = { ok: false, error: deserializeThrown(serializeThrown(error), this.#callerStack), report: true }
     }
     this[SETTLE](outcome)
   }
@@ -317,13 +384,13 @@ export class Thread<R = unknown> {
     alive.delete(this)
     if (this.#handle !== undefined) threadFinished(getRuntime())
     this.#settle(outcome)
-    if (!outcome.ok && outcome.report && !this.#joined) excepthook({ error: outcome.error, thread: this })
+    if (!outcome.ok && outcome.report && !this.#joined) callExcepthook({ error: outcome.error, thread: this })
   }
 
   /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
   static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
     const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
-    if (fields !== undefined) Object.assign(copy, fields)
+    if (fields !== undefined) assignFields(copy, fields)
     copy.#name = info.name
     copy.#ident = info.ident
     copy.#daemon = info.daemon
@@ -372,22 +439,41 @@ export function allocateIdent(): number {
   return base * 1_000_000 + ++localIdent
 }
 
-/** The thread the caller runs in; on the main thread, `mainThread()`. */
-export function currentThread(): Thread {
-  return current ?? (makeCurrent !== undefined ? makeCurrent() : mainThread())
+/**
+ * Inside a worker: installs how to read pending messages synchronously (Node's
+ * `receiveMessageOnPort`), so a CPU loop that sees its cancel flag gets the cancel's reason.
+ * `receive(until)` handles pending messages until `until()` holds or none is left.
+ */
+export function setPendingReceiver(receive: ((until: () => boolean) => void) | undefined): void {
+  receivePending = receive
 }
 
+/** The thread the caller runs in; on the main thread, `mainThread()`. */
+export function currentThread(): Thread {
+  return current ?? (makeCurrent !== undefined ? makeCurrent() : isMainThread() ? mainThread() : workerThread())
+}
+
+/** The main thread's ident: Node's main `threadId` is 0, and weft numbers web and Deno threads from 1. */
+const MAIN_IDENT = 0
+
+/** The thread the program started on, the same object for every caller in a thread; inside a worker, a handle on it. */
 export function mainThread(): Thread {
-  if (main === undefined) {
+  main ??= Thread[REBUILD](Thread, undefined, { name: "MainThread", ident: MAIN_IDENT, daemon: false }, undefined, 0)
+  return main
+}
+
+/** Inside a worker, outside any job (e.g. a task module's top level): the worker itself. */
+function workerThread(): Thread {
+  if (dummy === undefined) {
     let ident = 0
     try {
       ident = getRuntime().threadId?.() ?? 0
     } catch {
       ident = 0
     }
-    main = Thread[REBUILD](Thread, undefined, { name: "MainThread", ident, daemon: false }, undefined, 0)
+    dummy = Thread[REBUILD](Thread, undefined, { name: "Dummy-1", ident, daemon: false }, undefined, 0)
   }
-  return main
+  return dummy
 }
 
 /** The current thread and every thread it started that is still alive. */
@@ -421,3 +507,4 @@ export async function nonDaemonThreadsEnded(): Promise<void> {
   }
 }
 
+provideThreadContext({ current: currentThread, ident: getIdent })

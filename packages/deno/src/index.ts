@@ -1,4 +1,4 @@
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { registerDenoErrors } from "./deno-errors.js"
 import { denoRuntime } from "./runtime.js"
 
@@ -6,5 +6,4 @@ setRuntime(denoRuntime)
 registerDenoErrors()
 
 export * from "@weft/core"
-export { denoRuntime } from "./runtime.js"
 export type { DenoPermissions, DenoPermissionValue, DenoThreadOptions } from "./options.js"

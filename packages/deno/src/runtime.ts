@@ -1,5 +1,5 @@
 import { createRequire } from "node:module"
-import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
+import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core/adapter"
 import type { DenoThreadOptions } from "./options.js"
 
 // Built as dist/*.js; published to JSR as dist too. Run from source (tests of the adapter
@@ -79,7 +79,7 @@ class DenoWorkerHandle implements WorkerHandle {
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void
-  addEventListener(type: "message" | "unload", listener: (event: MessageEvent) => void): void
+  addEventListener(type: "message" | "unload" | "error", listener: (event: MessageEvent) => void): void
   close(): void
 }
 
@@ -88,6 +88,18 @@ function inWorker(): boolean {
 }
 
 let parentEndpoint: Endpoint | undefined
+const exitHooks: (() => void)[] = []
+
+/** Core's onExit hooks run before the exit notice, so what they post arrives while the parent still listens. */
+function runExitHooks(): void {
+  for (const hook of exitHooks.splice(0)) {
+    try {
+      hook()
+    } catch {
+      // The worker is ending either way; the notice must still go out.
+    }
+  }
+}
 
 /** Inside a worker: the link to the parent, and the hooks that tell it when this worker ends. */
 function workerEndpoint(): Endpoint {
@@ -98,9 +110,15 @@ function workerEndpoint(): Endpoint {
   })
   // Deno.exit(n) in a worker ends only the worker, after dispatching `unload` with Deno.exitCode
   // set; close() ends it silently, so it is wrapped. Messages posted first arrive first.
-  scope.addEventListener("unload", () => scope.postMessage({ [EXIT]: Deno.exitCode } satisfies ExitNotice))
+  // An uncaught error ends the worker too: the hooks run first (once; unload finds them done).
+  scope.addEventListener("error", () => runExitHooks())
+  scope.addEventListener("unload", () => {
+    runExitHooks()
+    scope.postMessage({ [EXIT]: Deno.exitCode } satisfies ExitNotice)
+  })
   const close = scope.close.bind(scope)
   scope.close = () => {
+    runExitHooks()
     scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
     close()
   }
@@ -145,6 +163,9 @@ export const denoRuntime: Runtime = {
     }
   },
   requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
+  onExit(hook: () => void): void {
+    exitHooks.push(hook)
+  },
   keepAlive(): () => void {
     // A pending Atomics.waitAsync does not keep Deno's event loop alive; an interval does.
     const timer = setInterval(() => {}, 1 << 30)

@@ -1,9 +1,9 @@
 // The shared conformance suite, on Deno workers, through the built adapter.
-import { denoRuntime } from "@weft/deno"
+import { getRuntime } from "@weft/deno"
 import { groups, skipReason, type Environment } from "@weft/conformance"
 
 // Deno reports a worker's Deno.exit(n) code (the adapter relays it from the worker's `unload`).
-const environment: Environment = { ...denoRuntime.capabilities, processExit: true, runtime: "deno" }
+const environment: Environment = { ...getRuntime().capabilities, processExit: true, runtime: "deno" }
 
 for (const group of groups) {
   for (const testCase of group.cases) {

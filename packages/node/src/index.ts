@@ -1,7 +1,7 @@
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { nodeRuntime } from "./runtime.js"
 
 setRuntime(nodeRuntime)
 
 export * from "@weft/core"
-export { nodeRuntime, type NodeThreadOptions } from "./runtime.js"
+export type { NodeThreadOptions } from "./runtime.js"

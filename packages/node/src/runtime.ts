@@ -1,6 +1,6 @@
 import { createRequire } from "node:module"
 import { parentPort, receiveMessageOnPort, threadId, Worker, type MessagePort, type ResourceLimits } from "node:worker_threads"
-import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core"
+import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core/adapter"
 
 /** Node-only thread options, passed as `{ node: { ... } }` in `Thread`/`ThreadPool` options. */
 export interface NodeThreadOptions {
@@ -137,6 +137,10 @@ export const nodeRuntime: Runtime = {
   threadId: () => threadId,
   importModule,
   requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
+  onExit(hook: () => void): void {
+    // 'exit' fires in a worker for process.exit() and for an uncaught error alike, and it may still post.
+    process.on("exit", () => hook())
+  },
   keepAlive(): () => void {
     // A pending Atomics.waitAsync does not keep Node's event loop alive; a long timer does.
     const timer = setInterval(() => {}, 1 << 30)

@@ -1,9 +1,9 @@
 // The shared conformance suite, on Node's worker_threads.
-import { nodeRuntime } from "@weft/node"
+import { getRuntime } from "@weft/node"
 import { groups, skipReason, type Environment } from "@weft/conformance"
 import { describe, test } from "vitest"
 
-const environment: Environment = { ...nodeRuntime.capabilities, processExit: true, runtime: "node" }
+const environment: Environment = { ...getRuntime().capabilities, processExit: true, runtime: "node" }
 
 for (const group of groups) {
   describe(group.name, () => {

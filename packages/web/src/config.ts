@@ -1,4 +1,4 @@
-import { discardSpareWorker } from "@weft/core"
+import { discardSpareWorker } from "@weft/core/adapter"
 import type { WebConfig } from "./options.js"
 
 let config: WebConfig = {}

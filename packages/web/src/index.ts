@@ -1,9 +1,8 @@
-import { setRuntime } from "@weft/core"
+import { setRuntime } from "@weft/core/adapter"
 import { webRuntime } from "./runtime.js"
 
 setRuntime(webRuntime)
 
 export * from "@weft/core"
-export { webRuntime } from "./runtime.js"
 export { configureWeb } from "./config.js"
 export type { CreateWorker, CreateWorkerContext, WebConfig, WebThreadOptions } from "./options.js"

@@ -1,8 +1,8 @@
-import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core"
+import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core/adapter"
 import { currentConfig } from "./config.js"
 import type { WebThreadOptions } from "./options.js"
 import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"
-import { inDedicatedWorker, workerEndpoint } from "./worker-scope.js"
+import { inDedicatedWorker, onWorkerExit, workerEndpoint } from "./worker-scope.js"
 
 function defaultWorker(): Worker {
   // Written as one literal so bundlers (Vite, webpack, Parcel, esbuild plugins) see the entry
@@ -45,4 +45,5 @@ export const webRuntime: Runtime = {
     return parentEndpoint
   },
   availableParallelism: () => (typeof navigator === "object" && navigator.hardwareConcurrency) || 4,
+  onExit: onWorkerExit,
 }

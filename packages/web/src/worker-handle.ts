@@ -1,4 +1,4 @@
-import type { MessageListener, WorkerExit, WorkerHandle } from "@weft/core"
+import type { MessageListener, WorkerExit, WorkerHandle } from "@weft/core/adapter"
 import { isExitNotice } from "./worker-scope.js"
 
 // The page's (or a parent worker's) handle on a browser Worker. Browsers report no exit: a

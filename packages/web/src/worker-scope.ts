@@ -1,4 +1,4 @@
-import type { Endpoint, MessageListener } from "@weft/core"
+import type { Endpoint, MessageListener } from "@weft/core/adapter"
 
 // The worker side of the link: the dedicated worker's global scope as an Endpoint. A browser
 // worker has no exit event, so a worker that ends itself announces it with an envelope.
@@ -10,9 +10,27 @@ export function isExitNotice(data: unknown): data is ExitNotice {
   return typeof data === "object" && data !== null && EXIT in data
 }
 
+const exitHooks: (() => void)[] = []
+
+/** Runs `hook` when this worker ends itself (close(), an uncaught error), before the parent hears of it. */
+export function onWorkerExit(hook: () => void): void {
+  exitHooks.push(hook)
+}
+
+function runExitHooks(): void {
+  for (const hook of exitHooks.splice(0)) {
+    try {
+      hook()
+    } catch {
+      // The worker is ending either way; the notice must still go out.
+    }
+  }
+}
+
 interface DedicatedScope {
   postMessage(message: unknown, transfer?: Transferable[]): void
   addEventListener(type: "message", listener: (event: MessageEvent) => void): void
+  addEventListener(type: "error", listener: () => void): void
   close(): void
 }
 
@@ -32,8 +50,11 @@ export function workerEndpoint(): Endpoint {
   // finish, so the next queued job would start. Wrapped so it behaves like process.exit(): the
   // parent hears of it (after every message posted before), and nothing else runs here while
   // the parent terminates the worker.
+  // An uncaught error ends the worker too (the parent's handle treats it as fatal): hooks first.
+  scope.addEventListener("error", () => runExitHooks())
   const close = scope.close.bind(scope)
   scope.close = () => {
+    runExitHooks()
     scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
     close()
     haltUntilTerminated()

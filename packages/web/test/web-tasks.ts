@@ -1,5 +1,5 @@
 // Targets for the adapter's own browser tests. Imported again in every worker that runs one.
-import { currentThread, threadable, webRuntime } from "@weft/web"
+import { currentThread, getRuntime, threadable } from "@weft/web"
 
 declare global {
   // Set by custom-worker.ts, so a test can tell which worker entry ran its thread.
@@ -12,7 +12,7 @@ export const entryName = threadable(import.meta.url, function entryName(): { ent
 })
 
 export const capabilitiesInside = threadable(import.meta.url, function capabilitiesInside() {
-  return { ...webRuntime.capabilities, isolated: crossOriginIsolated }
+  return { ...getRuntime().capabilities, isolated: crossOriginIsolated }
 })
 
 /** Throws from a timer, outside any job: the worker's uncaught error ends the thread. */

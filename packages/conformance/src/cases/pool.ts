@@ -1,6 +1,7 @@
 import {
   ALL_COMPLETED,
   asCompleted,
+  BrokenThreadPool,
   CancelledError,
   FIRST_COMPLETED,
   Barrier,
@@ -445,7 +446,8 @@ export const poolCases = group("ThreadPool", [
       })
       const broken = new ThreadPool({ maxWorkers: 1, initializer: failInit })
       try {
-        await rejects(broken.submit(square, 2), { instanceOf: CodedError, message: "initializer refused" })
+        const error = (await rejects(broken.submit(square, 2), { instanceOf: BrokenThreadPool, message: "broken" })) as BrokenThreadPool
+        ok(error.cause instanceof CodedError && error.cause.message === "initializer refused", "the initializer's error is the cause")
         throws(() => broken.submit(square, 3), { instanceOf: RuntimeError, message: "broken" })
       } finally {
         await broken.shutdown()

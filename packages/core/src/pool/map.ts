@@ -1,4 +1,7 @@
+import { deserializeThrown } from "../error-transport.js"
+import { TimeoutError } from "../errors.js"
 import type { Future } from "./future.js"
+import type { ChunkFailure } from "./pool-protocol.js"
 
 export interface MapOptions {
   /** Items per task (default 1). Larger chunks amortise the per-task cost for tiny functions. */
@@ -9,6 +12,12 @@ export interface MapOptions {
    * 2 × maxWorkers × (tasks a worker holds at once, 2..256), at least 8.
    */
   readonly maxInFlight?: number
+  /**
+   * Milliseconds from the `map()` call (Python's `map(timeout=)`): when the next result is not
+   * ready by then, `next()` rejects with `TimeoutError` and the work that has not started is
+   * cancelled. Default: no limit.
+   */
+  readonly timeout?: number
 }
 
 export interface MapSubmitter {
@@ -35,9 +44,33 @@ export function mapTasks(
   if (!Number.isInteger(chunksize) || chunksize < 1) throw new RangeError(`chunksize must be an integer >= 1, got ${String(chunksize)}`)
   const fixed = options.maxInFlight
   if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) throw new RangeError(`maxInFlight must be an integer >= 1, got ${String(fixed)}`)
+  const timeout = options.timeout
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
   const source = openIterator(iterable)
   const window = fixed === undefined ? () => Math.max(8, pool.window()) : () => fixed
-  return run(source, chunksize, window, pool)
+  const deadline = timeout === undefined ? undefined : { at: performance.now() + timeout, timeout }
+  return run(source, chunksize, window, pool, deadline)
+}
+
+type Deadline = { readonly at: number; readonly timeout: number }
+
+/** The future's value, or a TimeoutError once the deadline passes. */
+function byDeadline(future: Future<unknown>, deadline: Deadline | undefined): Promise<unknown> | Future<unknown> {
+  if (deadline === undefined || future.done()) return future
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new TimeoutError(`map() did not produce its next result within ${deadline.timeout} ms of the call; the rest of its work was cancelled`)),
+      Math.max(0, deadline.at - performance.now()),
+    )
+    future.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    )
+  })
+}
+
+function isChunkFailure(value: unknown): value is ChunkFailure {
+  return !Array.isArray(value)
 }
 
 type Source = { readonly sync: true; readonly it: Iterator<unknown> } | { readonly sync: false; readonly it: AsyncIterator<unknown> }
@@ -49,7 +82,7 @@ function openIterator(iterable: Iterable<unknown> | AsyncIterable<unknown>): Sou
   throw new TypeError("map(fn, iterable) needs an iterable or async iterable as its second argument")
 }
 
-async function* run(source: Source, chunksize: number, window: () => number, pool: MapSubmitter): AsyncGenerator<unknown> {
+async function* run(source: Source, chunksize: number, window: () => number, pool: MapSubmitter, deadline: Deadline | undefined): AsyncGenerator<unknown> {
   const inFlight: Future<unknown>[] = []
   let exhausted = false
   try {
@@ -73,9 +106,13 @@ async function* run(source: Source, chunksize: number, window: () => number, poo
       }
       const next = inFlight.shift()
       if (next === undefined) return
-      const value = await next
+      const value = await byDeadline(next, deadline)
       if (chunksize === 1) yield value
-      else for (const item of value as unknown[]) yield item
+      else if (isChunkFailure(value)) {
+        // Per item, as Python's map: the items before the failing one, then its error at its position.
+        for (const item of value.partial) yield item
+        throw deserializeThrown(value.error)
+      } else for (const item of value as unknown[]) yield item
     }
   } finally {
     for (const future of inFlight) future.cancel()

@@ -8,12 +8,6 @@ import type { TargetRef, ThreadInfo } from "../protocol.js"
 /** Tasks a worker holds (sent, not yet answered) are numbered 0, 1, 2, ... on both sides: `seq`. */
 export const RING = 512
 export const RING_MASK = RING - 1
-/** Shared control words per slot (`seq & RING_MASK`): [claim, cancelled job id]. */
-export const WORDS_PER_SLOT = 2
-/** Claim word values. The worker moves QUEUED → STARTED; the pool moves QUEUED → WITHDRAWN. */
-export const QUEUED = 0
-export const STARTED = 1
-export const WITHDRAWN = 2
 
 /** Result status bits. */
 export const FAILED = 1
@@ -36,11 +30,24 @@ export interface TaskExtra {
   readonly chunk?: boolean
   /** Tell the pool when the task starts (its timeout counts from then). */
   readonly announce?: boolean
+  /** Has a signal or timeout, so its worker may be terminated while it runs: send earlier results before it starts. */
+  readonly stoppable?: boolean
+}
+
+/**
+ * What a `map` chunk whose item threw resolves with (a chunk that ran through resolves with its
+ * array of results): the results of the items before it, and its error. Python's map raises an
+ * item's error at that item's position.
+ */
+export interface ChunkFailure {
+  readonly partial: readonly unknown[]
+  readonly error: WireThrown
 }
 
 export interface PoolInitMessage {
   readonly t: "pool-init"
   readonly thread: ThreadInfo
+  /** The words of the worker's SlotControl; undefined without shared memory. */
   readonly control?: Int32Array
   readonly identCounter?: Int32Array
   readonly liveness?: Int32Array
@@ -75,17 +82,15 @@ export interface PoolStartedMessage {
 
 export interface PoolResultsMessage {
   readonly t: "pool-results"
+  /** The seq of the first task answered: a batch that does not start at the oldest task the pool awaits is not the pool's. */
+  readonly first: number
   readonly results: readonly unknown[]
 }
 
 export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage
 
 export function isPoolMessage(message: unknown): message is PoolToWorker {
-  const t = (message as { t?: unknown } | null)?.t
+  if (typeof message !== "object" || message === null) return false
+  const t = (message as { t?: unknown }).t
   return typeof t === "string" && t.startsWith("pool-")
-}
-
-/** The cancelled-job id the pool writes for task `seq`: never 0, so a fresh slot reads "not cancelled". */
-export function jobIdOf(seq: number): number {
-  return (seq & 0x3fffffff) + 1
 }

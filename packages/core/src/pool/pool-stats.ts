@@ -9,6 +9,25 @@ export interface Percentiles {
   readonly max: number
 }
 
+export interface PoolStats {
+  readonly workers: number
+  /** Workers holding at least one task. */
+  readonly busy: number
+  /** Tasks not yet sent to a worker. */
+  readonly queued: number
+  /** Tasks sent to workers and not yet answered (running or about to). */
+  readonly inFlight: number
+  readonly completed: number
+  readonly failed: number
+  readonly cancelled: number
+  /** Workers that did not exit after terminate() and were abandoned. */
+  readonly stuckWorkers: number
+  /** Milliseconds a task ran in its worker (last 1024 tasks). */
+  readonly runTime: Percentiles
+  /** Milliseconds from submit() to the task's start, transport included (last 1024 tasks). */
+  readonly waitTime: Percentiles
+}
+
 export class Samples {
   readonly #data = new Float64Array(SAMPLES)
   #count = 0

@@ -1,13 +1,18 @@
 import { Future } from "./future.js"
-import { STARTED, WORDS_PER_SLOT, RING_MASK, type TaskExtra } from "./pool-protocol.js"
-import type { PoolWorker } from "./pool-worker.js"
+import type { TaskExtra } from "./pool-protocol.js"
+import type { SlotControl } from "./slot-control.js"
+
+/** What a task needs from the worker that holds it (the pool's record of that worker). */
+export interface TaskHolder {
+  readonly slots: SlotControl | undefined
+}
 
 /** What a task needs from its pool while it is pending. */
-export interface TaskOwner {
+export interface TaskOwner<W extends TaskHolder = TaskHolder> {
   /** Takes a task back if it has not started; true on success. */
-  withdraw(task: PoolTask): boolean
+  withdraw(task: PoolTask<unknown, W>): boolean
   /** Every task reports here exactly once, however it settled. */
-  settled(task: PoolTask): void
+  settled(task: PoolTask<unknown, W>): void
 }
 
 export interface RareFields {
@@ -21,24 +26,26 @@ export interface RareFields {
 
 // A pool task is its own Future: one object per task, carrying what the pool needs to send,
 // track and stop it. Fields that only some tasks use stay undefined.
-export class PoolTask<T = unknown> extends Future<T> {
-  readonly owner: TaskOwner
+export class PoolTask<T = unknown, W extends TaskHolder = TaskHolder> extends Future<T> {
+  readonly owner: TaskOwner<W>
   readonly targetIndex: number
   readonly args: unknown
   readonly extra: TaskExtra | undefined
   readonly transfer: readonly object[] | undefined
   readonly submitted: number
   /** The worker that holds the task, once sent. */
-  worker: PoolWorker | undefined = undefined
+  worker: W | undefined = undefined
   seq = 0
-  /** Taken back from the pool's queue: skip it there. */
+  /** Taken back before a worker got it: the queue skips it. */
   withdrawn = false
+  /** In the pool's queue now. */
+  queued = false
   /** Where submit() was called, when captured. */
   site: Error | undefined = undefined
   /** What only some tasks need (signal, timeout, object target), kept out of the common shape. */
   rare: RareFields | undefined = undefined
 
-  constructor(owner: TaskOwner, targetIndex: number, args: unknown, extra: TaskExtra | undefined, transfer: readonly object[] | undefined) {
+  constructor(owner: TaskOwner<W>, targetIndex: number, args: unknown, extra: TaskExtra | undefined, transfer: readonly object[] | undefined) {
     super()
     this.owner = owner
     this.targetIndex = targetIndex
@@ -51,8 +58,7 @@ export class PoolTask<T = unknown> extends Future<T> {
   protected override hasStarted(): boolean {
     const worker = this.worker
     if (worker === undefined) return false
-    const control = worker.control
-    return control === undefined || Atomics.load(control, (this.seq & RING_MASK) * WORDS_PER_SLOT) === STARTED
+    return worker.slots === undefined || worker.slots.started(this.seq)
   }
 
   protected override tryWithdraw(): boolean {
@@ -61,5 +67,13 @@ export class PoolTask<T = unknown> extends Future<T> {
 
   protected override settled(): void {
     this.owner.settled(this)
+  }
+
+  /** The caller's half of a failed task's stack: the frames of the submit() site, when captured. */
+  submitSite(label: string): string | undefined {
+    const stack = this.site?.stack
+    if (stack === undefined) return undefined
+    const frames = stack.split("\n").filter((line) => /^\s+at /.test(line) || /@/.test(line))
+    return [`    --- ${label} submitted at ---`, ...frames.slice(2)].join("\n")
   }
 }

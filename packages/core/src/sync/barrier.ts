@@ -5,11 +5,10 @@
 import { BrokenBarrierError, ThreadTargetError } from "../errors.js"
 import { lookup, registrationOf, resolveRegistered } from "../registry.js"
 import { importTaskModule } from "../runtime.js"
-import { decodeLater, markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { decodeLater, markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
 import { enterAsync, enterSync, MUTEX_WORDS, unlock } from "./mutex.js"
-import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./parking.js"
 
 export const BARRIER_TAG = "weft:Barrier"
 const COUNT = MUTEX_WORDS
@@ -18,6 +17,8 @@ const BROKEN = MUTEX_WORDS + 2
 const BROKEN_GENS = MUTEX_WORDS + 3
 const PARTIES = MUTEX_WORDS + 4
 const WORDS = MUTEX_WORDS + 5
+/** Shared words of a Barrier (for validating a record that arrives). */
+export const BARRIER_WORDS = WORDS
 
 export interface BarrierOptions {
   /** Runs once per cycle in the last thread to arrive, before the others are released. Register it with `threadable` to use the barrier in other threads. */
@@ -268,10 +269,13 @@ export class Barrier {
     return { tag: BARRIER_TAG, data: { words: this.#v, action: this.#actionRef, timeout: this.#timeout } satisfies BarrierData }
   }
 
-  /** Rebuilds a handle from its record (the decoder registered for the tag). */
-  static [ATTACH](data: BarrierData): Barrier {
+  /**
+   * Rebuilds a handle from its record (the decoder registered for the tag). The action's module is
+   * imported only when the caller sent the record (`mayImport`); otherwise it must be registered here.
+   */
+  static [ATTACH](data: BarrierData, mayImport: boolean): Barrier {
     const barrier = new (Barrier as unknown as new (token: typeof ATTACH, data: BarrierData) => Barrier)(ATTACH, data)
-    const loading = barrier.#prepare()
+    const loading = mayImport ? barrier.#prepare() : undefined
     if (loading !== undefined) decodeLater(loading)
     return barrier
   }

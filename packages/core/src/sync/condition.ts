@@ -4,13 +4,12 @@
 // n return, however many woke. Invariant: sleepers = WAITERS + TOKENS. WAITERS changes only
 // under the lock; sleepers take tokens with a CAS.
 import { RuntimeError } from "../errors.js"
-import { markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ACQUIRE_RESTORE, ACQUIRE_RESTORE_SYNC, ATTACH, attach, RELEASE_SAVE } from "./attach.js"
 import type { Held } from "./hold.js"
 import { Lock, LOCK_TAG } from "./lock.js"
 import { RLock, type RLockSaved } from "./rlock.js"
-import { assertCanBlock, blockWhile, checkSignal, deadlineOf, remaining, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, remaining, sharedWords, waitWhile, type WaitOptions } from "./parking.js"
 
 export const CONDITION_TAG = "weft:Condition"
 const WAITERS = 0

@@ -1,9 +1,8 @@
 // Event: Python's threading.Event. FLAG is the state; GEN counts set() calls, and a waiter
 // parks on GEN, so one woken by set() returns true even if clear() follows at once.
-import { markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
-import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./parking.js"
 
 export const EVENT_TAG = "weft:Event"
 const FLAG = 0

@@ -3,12 +3,11 @@
 // acquirer, which then reads `abandoned === true` (also on the `Held` that `hold()` returns) until
 // it releases. A thread that returns normally holding it leaves it held, for another to release.
 import { RuntimeError } from "../errors.js"
-import { markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
 import { isAbandoned, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
-import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./wait.js"
+import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./parking.js"
 
 export const LOCK_TAG = "weft:Lock"
 

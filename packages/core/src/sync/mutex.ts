@@ -5,8 +5,8 @@
 // acquire and release are one atomic each, and a release clears everything at once.
 // Parked waiters wake in slices to look at the owner, since a dying thread notifies nobody.
 import { hasThreadEnded, type AbandonedWhen } from "../liveness.js"
-import { getIdent } from "../thread.js"
-import { blockWhile, checkSignal, remaining, waitWhile } from "./wait.js"
+import { callingIdent } from "../thread-context.js"
+import { blockWhile, checkSignal, remaining, waitWhile } from "./parking.js"
 
 export const STATE = 0
 export const MUTEX_WORDS = 1
@@ -25,7 +25,7 @@ const IDENT_MASK = (1 << 28) - 1
 
 /** This thread's owner id: its ident + 1, so that 0 means "nobody". */
 export function ownerId(): number {
-  return (getIdent() & IDENT_MASK) + 1
+  return (callingIdent() & IDENT_MASK) + 1
 }
 
 /** The owner id held in a state word (0 when free). */

@@ -3,31 +3,15 @@
 // header guarded by the internal mutex. Getters park on PUT_SEQ, putters on GET_SEQ, join()
 // on DONE_SEQ; each is bumped under the mutex, so a parked thread never misses a change.
 import { QueueEmpty, QueueFull, QueueShutDown, TimeoutError } from "../errors.js"
-import { containsShared, decodeLater, markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { decodeLater, markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
+import { checkQueueItem } from "./queue-item.js"
 import { ATTACH } from "./attach.js"
-import { enterAsync, enterSync, MUTEX_WORDS, unlock } from "./mutex.js"
+import { enterAsync, enterSync, unlock } from "./mutex.js"
 import { loadQueueCodec, queueCodec } from "./queue-codec.js"
-import { assertCanBlock, blockWhile, canBlock, checkSignal, deadlineOf, requireSharedMemory, waitWhile, type WaitOptions, type Woken } from "./wait.js"
+import { CAPACITY, COUNT, DONE_SEQ, GET_SEQ, GETTERS, HEAD, HEADER_BYTES, HEADER_WORDS, LENGTH_BYTES, MAXSIZE, PUT_SEQ, PUTTERS, SHUTDOWN, TAIL, tryGetLocked, tryPutLocked, UNFINISHED, USED, type Step } from "./queue-buffer.js"
+import { assertCanBlock, blockWhile, canBlock, checkSignal, deadlineOf, requireSharedMemory, waitWhile, type WaitOptions, type Woken } from "./parking.js"
 
 export const QUEUE_TAG = "weft:Queue"
-
-const COUNT = MUTEX_WORDS
-const HEAD = MUTEX_WORDS + 1
-const TAIL = MUTEX_WORDS + 2
-const USED = MUTEX_WORDS + 3
-const CAPACITY = MUTEX_WORDS + 4
-const MAXSIZE = MUTEX_WORDS + 5
-const UNFINISHED = MUTEX_WORDS + 6
-const SHUTDOWN = MUTEX_WORDS + 7
-const PUT_SEQ = MUTEX_WORDS + 8
-const GET_SEQ = MUTEX_WORDS + 9
-const DONE_SEQ = MUTEX_WORDS + 10
-const GETTERS = MUTEX_WORDS + 11
-const PUTTERS = MUTEX_WORDS + 12
-const HEADER_WORDS = MUTEX_WORDS + 14
-const HEADER_BYTES = HEADER_WORDS * 4
-const LENGTH_BYTES = 4
 
 export interface QueueOptions {
   /** Most items held at once; 0 (the default) for no count limit. */
@@ -38,7 +22,6 @@ export interface QueueOptions {
 
 export type TryGetResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false }
 
-type Step<R> = { readonly done: true; readonly value: R } | { readonly done: false; readonly park: number; readonly seq: number }
 
 export class Queue<T = unknown> {
   readonly #v: Int32Array
@@ -91,70 +74,10 @@ export class Queue<T = unknown> {
   // --- put ---
 
   #encode(item: T): Uint8Array {
-    if (containsShared(item)) {
-      throw new TypeError("a Queue item cannot hold shared memory or a primitive (Lock, Queue, ...): it would arrive as a dead copy. Pass those to the thread as arguments instead")
-    }
+    checkQueueItem(item)
     const bytes = queueCodec().encode(item)
     if (bytes.length > this.bytes) throw new RangeError(`this Queue item encodes to ${bytes.length} bytes, more than the queue's ${this.bytes}: create the queue with a larger { bytes }`)
     return bytes
-  }
-
-  /** Inside the mutex: writes the item, or says where to park. */
-  #tryPutLocked(bytes: Uint8Array): Step<true> {
-    const v = this.#v
-    if (Atomics.load(v, SHUTDOWN) !== 0) throw new QueueShutDown("put() on a shut-down queue")
-    const maxsize = Atomics.load(v, MAXSIZE)
-    const capacity = Atomics.load(v, CAPACITY)
-    const need = LENGTH_BYTES + bytes.length
-    if ((maxsize > 0 && Atomics.load(v, COUNT) >= maxsize) || Atomics.load(v, USED) + need > capacity) {
-      Atomics.add(v, PUTTERS, 1)
-      return { done: false, park: GET_SEQ, seq: Atomics.load(v, GET_SEQ) }
-    }
-    let tail = Atomics.load(v, TAIL)
-    const n = bytes.length
-    tail = this.#write(tail, Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24), capacity)
-    tail = this.#write(tail, bytes, capacity)
-    Atomics.store(v, TAIL, tail)
-    Atomics.add(v, USED, need)
-    Atomics.add(v, COUNT, 1)
-    Atomics.add(v, UNFINISHED, 1)
-    Atomics.add(v, PUT_SEQ, 1)
-    return { done: true, value: true }
-  }
-
-  #write(at: number, bytes: Uint8Array, capacity: number): number {
-    const first = Math.min(bytes.length, capacity - at)
-    this.#ring.set(first === bytes.length ? bytes : bytes.subarray(0, first), at)
-    if (first < bytes.length) this.#ring.set(bytes.subarray(first), 0)
-    return (at + bytes.length) % capacity
-  }
-
-  #read(at: number, length: number, capacity: number): Uint8Array {
-    const out = new Uint8Array(length)
-    const first = Math.min(length, capacity - at)
-    out.set(this.#ring.subarray(at, at + first))
-    if (first < length) out.set(this.#ring.subarray(0, length - first), first)
-    return out
-  }
-
-  /** Inside the mutex: takes the oldest item's bytes, or says where to park. */
-  #tryGetLocked(): Step<Uint8Array> {
-    const v = this.#v
-    if (Atomics.load(v, COUNT) === 0) {
-      if (Atomics.load(v, SHUTDOWN) !== 0) throw new QueueShutDown("get() on a shut-down, empty queue")
-      Atomics.add(v, GETTERS, 1)
-      return { done: false, park: PUT_SEQ, seq: Atomics.load(v, PUT_SEQ) }
-    }
-    const capacity = Atomics.load(v, CAPACITY)
-    const head = Atomics.load(v, HEAD)
-    const header = this.#read(head, LENGTH_BYTES, capacity)
-    const n = (header[0] | (header[1] << 8) | (header[2] << 16) | (header[3] << 24)) >>> 0
-    const bytes = this.#read((head + LENGTH_BYTES) % capacity, n, capacity)
-    Atomics.store(v, HEAD, (head + LENGTH_BYTES + n) % capacity)
-    Atomics.sub(v, USED, LENGTH_BYTES + n)
-    Atomics.sub(v, COUNT, 1)
-    Atomics.add(v, GET_SEQ, 1)
-    return { done: true, value: bytes }
   }
 
   /** After the mutex is released: wake the other side. */
@@ -216,11 +139,11 @@ export class Queue<T = unknown> {
     const bytes = this.#encode(item)
     let deadline: number | undefined
     for (;;) {
-      const step = this.#stepSync(() => this.#tryPutLocked(bytes))
+      const step = this.#stepSync(() => tryPutLocked(this.#v, this.#ring, bytes))
       if (step.done) return this.#afterPut()
       deadline ??= deadlineOf(options?.timeout)
       if (this.#parkSync(step, deadline, options?.signal) === "timed-out") {
-        const last = this.#stepSync(() => this.#tryPutLocked(bytes))
+        const last = this.#stepSync(() => tryPutLocked(this.#v, this.#ring, bytes))
         if (last.done) return this.#afterPut()
         Atomics.sub(this.#v, PUTTERS, 1)
         throw new QueueFull(`put() timed out after ${String(options?.timeout)} ms: the queue stayed full`)
@@ -234,11 +157,11 @@ export class Queue<T = unknown> {
     const bytes = this.#encode(item)
     let deadline: number | undefined
     for (;;) {
-      const step = await this.#step(() => this.#tryPutLocked(bytes))
+      const step = await this.#step(() => tryPutLocked(this.#v, this.#ring, bytes))
       if (step.done) return this.#afterPut()
       deadline ??= deadlineOf(options?.timeout)
       if ((await this.#park(step, deadline, options?.signal)) === "timed-out") {
-        const last = await this.#step(() => this.#tryPutLocked(bytes))
+        const last = await this.#step(() => tryPutLocked(this.#v, this.#ring, bytes))
         if (last.done) return this.#afterPut()
         Atomics.sub(this.#v, PUTTERS, 1)
         throw new QueueFull(`put() timed out after ${String(options?.timeout)} ms: the queue stayed full`)
@@ -249,7 +172,7 @@ export class Queue<T = unknown> {
   /** Puts without waiting; false when the queue is full. Throws `QueueShutDown` once shut down. */
   tryPut(item: T): boolean {
     const bytes = this.#encode(item)
-    const step = this.#stepNow(() => this.#tryPutLocked(bytes))
+    const step = this.#stepNow(() => tryPutLocked(this.#v, this.#ring, bytes))
     if (step.done) {
       this.#afterPut()
       return true
@@ -267,14 +190,14 @@ export class Queue<T = unknown> {
     const codec = queueCodec()
     let deadline: number | undefined
     for (;;) {
-      const step = this.#stepSync(() => this.#tryGetLocked())
+      const step = this.#stepSync(() => tryGetLocked(this.#v, this.#ring))
       if (step.done) {
         this.#afterGet()
         return codec.decode(step.value) as T
       }
       deadline ??= deadlineOf(options?.timeout)
       if (this.#parkSync(step, deadline, options?.signal) === "timed-out") {
-        const last = this.#stepSync(() => this.#tryGetLocked())
+        const last = this.#stepSync(() => tryGetLocked(this.#v, this.#ring))
         if (last.done) {
           this.#afterGet()
           return codec.decode(last.value) as T
@@ -290,14 +213,14 @@ export class Queue<T = unknown> {
     const codec = await loadQueueCodec()
     let deadline: number | undefined
     for (;;) {
-      const step = await this.#step(() => this.#tryGetLocked())
+      const step = await this.#step(() => tryGetLocked(this.#v, this.#ring))
       if (step.done) {
         this.#afterGet()
         return codec.decode(step.value) as T
       }
       deadline ??= deadlineOf(options?.timeout)
       if ((await this.#park(step, deadline, options?.signal)) === "timed-out") {
-        const last = await this.#step(() => this.#tryGetLocked())
+        const last = await this.#step(() => tryGetLocked(this.#v, this.#ring))
         if (last.done) {
           this.#afterGet()
           return codec.decode(last.value) as T
@@ -311,7 +234,7 @@ export class Queue<T = unknown> {
   /** Takes an item without waiting: `{ ok: true, value }`, or `{ ok: false }` when empty. Throws `QueueShutDown` once shut down and empty. */
   tryGet(): TryGetResult<T> {
     const codec = queueCodec()
-    const step = this.#stepNow(() => this.#tryGetLocked())
+    const step = this.#stepNow(() => tryGetLocked(this.#v, this.#ring))
     if (step.done) {
       this.#afterGet()
       return { ok: true, value: codec.decode(step.value) as T }

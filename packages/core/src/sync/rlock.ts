@@ -2,12 +2,11 @@
 // functions on one event loop both "own" it), reentrant, released only by its owner. The
 // recursion count lives in shared memory too, so every handle in the owning thread agrees.
 import { RuntimeError } from "../errors.js"
-import { markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ACQUIRE_RESTORE, ACQUIRE_RESTORE_SYNC, ATTACH, RELEASE_SAVE } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
 import { isAbandoned, lockAsync, lockSync, MUTEX_WORDS, ownerId, ownerOf, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
-import { assertCanBlock, checkSignal, deadlineOf, type WaitOptions, sharedWords } from "./wait.js"
+import { assertCanBlock, checkSignal, deadlineOf, type WaitOptions, sharedWords } from "./parking.js"
 
 export const RLOCK_TAG = "weft:RLock"
 const COUNT = MUTEX_WORDS

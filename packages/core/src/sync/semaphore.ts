@@ -1,10 +1,9 @@
 // Semaphore and BoundedSemaphore: Python's counting semaphores on one shared counter.
 // WAITERS counts parked acquirers so release() notifies only when someone waits.
-import { markSharedInUse, type SharedRecord } from "../shareable.js"
-import { toShared } from "./shared-symbol.js"
+import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./wait.js"
+import { assertCanBlock, blockWhile, checkSignal, deadlineOf, sharedWords, waitWhile, type WaitOptions } from "./parking.js"
 
 export const SEMAPHORE_TAG = "weft:Semaphore"
 export const BOUNDED_SEMAPHORE_TAG = "weft:BoundedSemaphore"

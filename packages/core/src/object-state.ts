@@ -1,5 +1,6 @@
 import type { StateWriteBack } from "./protocol.js"
 import { decodeShared, encodeShared } from "./shareable.js"
+import { FROM_THREAD } from "./shared-record.js"
 
 // The state of a style-2/3 object: its own enumerable string-keyed data fields, minus
 // functions. It goes to the worker at start() and comes back, field by field, when it ends.
@@ -24,20 +25,35 @@ function cloneError(what: string, label: string, error: unknown): TypeError {
 /** Encodes arguments, checking each one so the error can name its position. */
 export function validateArgs(args: readonly unknown[], label: string): { args: unknown[]; shared: boolean } {
   if (!Array.isArray(args)) throw new TypeError(`args of ${label} must be an array, got ${typeof args}`)
-  const { value, shared } = encodeShared(args)
-  const encoded = value as unknown[]
+  let encoded: unknown[]
+  let shared: boolean
   try {
+    ;({ value: encoded, shared } = encodeShared(args) as { value: unknown[]; shared: boolean })
     structuredClone(encoded)
   } catch {
-    encoded.forEach((arg, index) => {
+    // Find the first argument that cannot be walked (a throwing getter, a revoked Proxy) or cloned.
+    args.forEach((arg, index) => {
       try {
-        structuredClone(arg)
+        structuredClone(encodeShared(arg).value)
       } catch (error) {
         throw cloneError(`args[${index}]`, label, error)
       }
     })
+    throw new TypeError(`the arguments of ${label} cannot be sent between threads: pass structured-cloneable data`)
   }
   return { args: encoded, shared }
+}
+
+/**
+ * Copies fields onto an object as own data properties, the key "__proto__" included: it arrives
+ * from another thread as data and must never replace the object's prototype.
+ */
+export function assignFields(target: object, fields: Record<string, unknown>): void {
+  for (const key of Object.keys(fields)) {
+    const value = fields[key]
+    if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+    else (target as Record<string, unknown>)[key] = value
+  }
 }
 
 /** Reads an object's carried fields, each checked so the error can name it. */
@@ -45,13 +61,15 @@ export function captureState(target: object, label: string): { value: Record<str
   const fields: Record<string, unknown> = {}
   let anyShared = false
   for (const key of carriedKeys(target)) {
-    const { value, shared } = encodeShared((target as Record<string, unknown>)[key])
+    let value: unknown
+    let shared: boolean
     try {
+      ;({ value, shared } = encodeShared((target as Record<string, unknown>)[key]))
       structuredClone(value)
     } catch (error) {
       throw cloneError(`field "${key}"`, label, error)
     }
-    fields[key] = value
+    Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true })
     anyShared ||= shared
   }
   return { value: fields, shared: anyShared }
@@ -59,9 +77,13 @@ export function captureState(target: object, label: string): { value: Record<str
 
 /** Assigns the fields a thread left on its copy back onto the caller's object; deletes the ones it deleted. */
 export function writeBackState(target: object, state: StateWriteBack): void {
-  const fields = (state.shared ? decodeShared(state.fields) : state.fields) as Record<string, unknown>
-  for (const key of carriedKeys(target)) if (!(key in fields) && !state.failed?.includes(key)) delete (target as Record<string, unknown>)[key]
-  Object.assign(target, fields)
+  if (typeof state !== "object" || state === null || typeof state.fields !== "object" || state.fields === null) {
+    throw new TypeError("weft: a malformed object state arrived from another thread")
+  }
+  const fields = (state.shared ? decodeShared(state.fields, FROM_THREAD) : state.fields) as Record<string, unknown>
+  const failed = Array.isArray(state.failed) ? state.failed : []
+  for (const key of carriedKeys(target)) if (!Object.hasOwn(fields, key) && !failed.includes(key)) delete (target as Record<string, unknown>)[key]
+  assignFields(target, fields)
 }
 
 /** Inside the worker: the fields to send back. Fields that cannot be cloned are named in `failed`. */
@@ -70,10 +92,10 @@ export function collectState(target: object): { state: StateWriteBack; failed: s
   const failed: string[] = []
   let anyShared = false
   for (const key of carriedKeys(target)) {
-    const { value, shared } = encodeShared((target as Record<string, unknown>)[key])
     try {
+      const { value, shared } = encodeShared((target as Record<string, unknown>)[key])
       structuredClone(value)
-      captured[key] = value
+      Object.defineProperty(captured, key, { value, enumerable: true, writable: true, configurable: true })
       anyShared ||= shared
     } catch {
       failed.push(key)

@@ -1,29 +1,25 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { ThreadTargetError } from "../errors.js"
-import { compileInline, explainMissingIdentifier } from "../inline-target.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
-import type { Endpoint } from "../runtime.js"
-import { decodeShared, encodeShared, sharedPending, sharedReady } from "../shareable.js"
-import { collectState, fieldNotClonedBack } from "../thread-state.js"
-import { resolveFunction, resolveMethodClass } from "../target-resolve.js"
-import { onBeforeBlocking } from "../sync/wait.js"
+import { decodeShared, encodeShared } from "../shareable.js"
+import { FROM_CALLER, sharedPending, sharedReady } from "../shared-record.js"
+import { collectObject, explainFailure, rebuildObject, resolveTarget, type ResolvedTarget } from "./target-call.js"
+import { onBeforeBlocking } from "../sync/parking.js"
 import { adoptIdentCounter, enterLazyThread, enterThread, type Thread } from "../thread.js"
+import { getRuntime, type Endpoint } from "../runtime.js"
+import { jobIdOf, SlotControl } from "../pool/slot-control.js"
 import {
   FAILED,
   HAS_STATE,
-  jobIdOf,
-  QUEUED,
-  RING_MASK,
   SHARED,
   SKIPPED,
-  STARTED,
-  WORDS_PER_SLOT,
+  type ChunkFailure,
   type PoolInitMessage,
   type PoolTasksMessage,
   type PoolToWorker,
   type TaskExtra,
-} from "./pool-protocol.js"
+} from "../pool/pool-protocol.js"
 
 // The worker side of a pool. Tasks run one at a time, in the order they were sent; a synchronous
 // task costs a claim in shared memory, the call and three array slots for its result. Results
@@ -32,25 +28,23 @@ import {
 // Fewer result messages matter: each one wakes the pool's thread, which on a machine with as many
 // cores as workers takes CPU from a worker (every 1 ms: 0.946 of ideal on 1 ms tasks; every 4: 0.966).
 
-type Resolved =
-  | { readonly kind: "function"; readonly fn: (...args: unknown[]) => unknown; readonly inline: string | undefined }
-  | { readonly kind: "method"; readonly Class: Function; readonly method: string }
-
 const FLUSH_EVERY_MS = 4
 const POLL_MS = 0.1
 
 let parent: Endpoint
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
-let control: Int32Array | undefined
+let slots: SlotControl | undefined
 let ready = false
 const refs: TargetRef[] = []
-const targets: (Resolved | undefined)[] = []
+const targets: (ResolvedTarget | undefined)[] = []
 /** Flat: target index, args, extra per task. */
 let queue: unknown[] = []
 let head = 0
 /** The seq of the next task to run. */
 let nextSeq = 0
 let out: unknown[] = []
+/** The seq of the first result in `out`: the pool accepts a batch only where it expects it. */
+let outFirst = 0
 let pumping = false
 let lastFlush = 0
 let currentSeq = -1
@@ -60,7 +54,7 @@ const cancelReasons = new Map<number, unknown>()
 
 export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
   parent = endpoint
-  switch (message.t) {
+  switch (message?.t) {
     case "pool-init":
       void init(message)
       return
@@ -78,18 +72,20 @@ export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): vo
 
 async function init(message: PoolInitMessage): Promise<void> {
   info = message.thread
-  control = message.control
+  slots = message.control === undefined ? undefined : new SlotControl(message.control)
   onBeforeBlocking(flush)
+  // An exit call or an uncaught error in a task ends the worker: the results it holds go first.
+  getRuntime().onExit?.(flush)
   adoptIdentCounter(message.identCounter)
   adoptLiveness(message.liveness)
   let error: unknown
   let failed = false
   if (message.initializer !== undefined) {
     const { target, shared } = message.initializer
-    const args = (shared ? decodeShared(message.initializer.args) : message.initializer.args) as unknown[]
+    const args = (shared ? decodeShared(message.initializer.args, FROM_CALLER) : message.initializer.args) as unknown[]
     enterLazyThread(() => enterThread(undefined, undefined, info, undefined, 0), info.ident)
     try {
-      const resolved = await resolve(target)
+      const resolved = await resolveTarget(target)
       if (resolved.kind !== "function") throw new ThreadTargetError("the pool's initializer must be a function")
       await invoke(resolved, args)
     } catch (e) {
@@ -120,7 +116,7 @@ function receive(message: PoolTasksMessage): void {
 }
 
 function makeTaskThread(): Thread {
-  const flag = control === undefined ? undefined : new Int32Array(control.buffer, ((currentSeq & RING_MASK) * WORDS_PER_SLOT + 1) * 4, 1)
+  const flag = slots?.cancelFlag(currentSeq)
   const thread = enterThread(undefined, undefined, info, flag, jobIdOf(currentSeq))
   currentTask = thread
   if (cancelReasons.has(currentSeq)) thread.cancel(cancelReasons.get(currentSeq))
@@ -142,6 +138,8 @@ async function pump(): Promise<void> {
           cancelReasons.delete(seq)
           continue
         }
+        // A task that may be stopped could end with this worker terminated: what ran before it is sent first.
+        if (extra?.stoppable) flush()
         if (extra?.announce) parent.post({ t: "pool-started", seq })
         const started = performance.now()
         currentSeq = seq
@@ -154,22 +152,22 @@ async function pump(): Promise<void> {
         try {
           if (target === undefined) {
             flush()
-            target = targets[index] = await resolve(refs[index]!)
+            target = targets[index] = await resolveTarget(refs[index]!)
           }
           let result: unknown
           if (extra === undefined) {
             result = invoke(target, args)
           } else {
-            const realArgs = (extra.shared ? decodeShared(args) : args) as unknown[]
-            const fields = (extra.shared ? decodeShared(extra.state) : extra.state) as Record<string, unknown> | undefined
+            const realArgs = (extra.shared ? decodeShared(args, FROM_CALLER) : args) as unknown[]
+            const fields = (extra.shared ? decodeShared(extra.state, FROM_CALLER) : extra.state) as Record<string, unknown> | undefined
             // As for a Thread's job: a Queue's codec or a Barrier's action may still be loading.
             if (extra.shared && sharedPending()) {
               flush()
               await sharedReady()
             }
             if (target.kind === "method") {
-              self = rebuild(target, fields)
-              result = (self[target.method] as (...a: unknown[]) => unknown).apply(self, realArgs)
+              const object = (self = rebuildObject(target.Class, fields))
+              result = (object[target.method] as (...a: unknown[]) => unknown).apply(object, realArgs)
             } else if (extra.chunk) result = invokeChunk(target, realArgs)
             else result = invoke(target, realArgs)
           }
@@ -179,14 +177,19 @@ async function pump(): Promise<void> {
           }
           value = result
           if (typeof value === "object" && value !== null) {
-            const encoded = encodeShared(value)
+            let encoded: { value: unknown; shared: boolean }
+            try {
+              encoded = encodeShared(value)
+            } catch (error) {
+              throw notSendable(error) // the walk met a throwing getter or a revoked Proxy
+            }
             if (encoded.shared) {
               value = encoded.value
               status = SHARED
             }
           }
         } catch (error) {
-          value = serializeThrown(target?.kind === "function" && target.inline !== undefined ? explainMissingIdentifier(error, target.inline) : error)
+          value = serializeThrown(explainFailure(error, target))
           status = FAILED
         }
         enterLazyThread(undefined)
@@ -194,17 +197,24 @@ async function pump(): Promise<void> {
         currentTask = undefined
         if (cancelReasons.size > 0) cancelReasons.delete(seq)
         if (self !== undefined) {
-          const { state, failed } = collectState(self)
-          if (failed.length > 0 && status !== FAILED) {
+          const { state, error } = collectObject(self, status === FAILED, "the task's object")
+          if (error !== undefined) {
             status = FAILED
-            value = serializeThrown(fieldNotClonedBack(failed[0]!, "the task's object"))
+            value = serializeThrown(error)
           }
           status |= HAS_STATE
           value = { value, state }
         }
         const ended = performance.now()
         out.push(status, value, ended - started)
-        if (ended - lastFlush > FLUSH_EVERY_MS) flush()
+        if (slots === undefined) {
+          // Without shared memory the pool tells the running task from finished ones by what it has received.
+          flush()
+        } else {
+          // Finished, result not sent yet: if the worker dies now, this task did not die with it.
+          slots.finish(seq)
+          if (ended - lastFlush > FLUSH_EVERY_MS) flush()
+        }
       }
       flush()
     } while (pollForTasks())
@@ -238,17 +248,18 @@ function pollForTasks(): boolean {
 }
 
 function claim(seq: number): boolean {
-  if (control !== undefined) return Atomics.compareExchange(control, (seq & RING_MASK) * WORDS_PER_SLOT, QUEUED, STARTED) === QUEUED
-  return true
+  return slots === undefined || slots.claim(seq)
 }
 
 function flush(): void {
   if (out.length === 0) return
   const results = out
+  const first = outFirst
   out = []
+  outFirst += results.length / 3
   lastFlush = performance.now()
   try {
-    parent.post({ t: "pool-results", results })
+    parent.post({ t: "pool-results", first, results })
   } catch {
     // One value could not be cloned: replace each such value by an error saying so, and resend.
     for (let i = 0; i < results.length; i += 3) {
@@ -256,45 +267,34 @@ function flush(): void {
         structuredClone(results[i + 1])
       } catch (error) {
         results[i] = FAILED
-        results[i + 1] = serializeThrown(
-          new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }),
-        )
+        results[i + 1] = serializeThrown(notSendable(error))
       }
     }
-    parent.post({ t: "pool-results", results })
+    parent.post({ t: "pool-results", first, results })
   }
 }
 
-async function resolve(ref: TargetRef): Promise<Resolved> {
-  switch (ref.kind) {
-    case "registered":
-      return { kind: "function", fn: await resolveFunction(ref.key, ref.url), inline: undefined }
-    case "inline":
-      return { kind: "function", fn: compileInline(ref.source, ref.name), inline: ref.name }
-    case "method":
-      return { kind: "method", Class: await resolveMethodClass(ref.key, ref.url, ref.method), method: ref.method }
-    default:
-      throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${ref.kind}"`)
-  }
+function notSendable(error: unknown): TypeError {
+  return new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })
 }
 
-function invoke(target: Resolved, args: unknown[]): unknown {
+function invoke(target: ResolvedTarget, args: unknown[]): unknown {
   if (target.kind === "function") return target.fn(...args)
-  throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+  if (target.kind === "method") throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+  throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${target.kind}"`)
 }
 
-function rebuild(target: Resolved & { kind: "method" }, fields: Record<string, unknown> | undefined): Record<string, unknown> {
-  const self = Object.create(target.Class.prototype as object) as Record<string, unknown>
-  if (fields !== undefined) Object.assign(self, fields)
-  return self
-}
-
-async function invokeChunk(target: Resolved, items: unknown[]): Promise<unknown[]> {
+async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<unknown[] | ChunkFailure> {
   const results = new Array<unknown>(items.length)
   for (let i = 0; i < items.length; i++) {
-    let result = invoke(target, [items[i]])
-    if (isThenable(result)) result = await result
-    results[i] = result
+    try {
+      let result = invoke(target, [items[i]])
+      if (isThenable(result)) result = await result
+      results[i] = result
+    } catch (error) {
+      results.length = i
+      return { partial: results, error: serializeThrown(explainFailure(error, target)) }
+    }
   }
   return results
 }

@@ -4,7 +4,7 @@
 // They return "woke" or "timed-out"; a wake may be spurious, so callers always re-check state.
 import { abortError, CancelledError, RuntimeError } from "../errors.js"
 import { getRuntime, hasRuntime } from "../runtime.js"
-import { currentThread } from "../thread.js"
+import { callingThread } from "../thread-context.js"
 
 /** Options every waiting call takes. */
 export interface WaitOptions {
@@ -89,12 +89,12 @@ export function checkSignal(signal: AbortSignal | undefined): void {
 /** Inside a blocking wait the event loop is stopped, so the thread's own cancellation is read from shared memory. */
 function cancelledWhileBlocked(signal: AbortSignal | undefined): boolean {
   if (signal === undefined) return false
-  const me = currentThread()
+  const me = callingThread()
   return signal === me.signal && me.cancelled
 }
 
 function cancelReason(signal: AbortSignal): unknown {
-  return signal.aborted ? signal.reason : new CancelledError(`thread ${currentThread().name} was cancelled`)
+  return signal.aborted ? signal.reason : new CancelledError(`thread ${callingThread().name} was cancelled`)
 }
 
 /**
@@ -103,7 +103,7 @@ function cancelReason(signal: AbortSignal): unknown {
  */
 export function blockWhile(view: Int32Array, index: number, expected: number, deadline: number, signal: AbortSignal | undefined, slice = Infinity): Woken {
   checkSignal(signal)
-  const own = signal !== undefined && signal === currentThread().signal
+  const own = signal !== undefined && signal === callingThread().signal
   if (own && cancelledWhileBlocked(signal)) throw abortError(cancelReason(signal))
   const step = own ? Math.min(slice, CANCEL_SLICE_MS) : slice
   const left = remaining(deadline)

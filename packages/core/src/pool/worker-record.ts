@@ -1,18 +1,19 @@
 import type { TargetRef } from "../protocol.js"
 import type { WorkerHandle } from "../runtime.js"
-import { RING, RING_MASK, WORDS_PER_SLOT, type PoolTasksMessage } from "./pool-protocol.js"
+import { RING, RING_MASK, type PoolTasksMessage } from "./pool-protocol.js"
 import type { PoolTask } from "./pool-task.js"
+import { SlotControl } from "./slot-control.js"
 
 export type Termination = "idle" | "retired" | "grace" | "shutdown" | "broken"
 
 // The pool's record of one worker: the tasks it holds, oldest first, in a ring indexed by seq
 // (both sides count tasks in the order they were sent), and the batch being built for it.
-export class PoolWorker {
+export class WorkerRecord {
   readonly handle: WorkerHandle
   readonly name: string
   /** Shared claim/cancel words per slot; undefined without shared memory. */
-  readonly control: Int32Array | undefined
-  readonly ring: (PoolTask | undefined)[] = new Array(RING)
+  readonly slots: SlotControl | undefined
+  readonly ring: (PoolTask<unknown, WorkerRecord> | undefined)[] = new Array(RING)
   /** Seq of the oldest task not yet answered, and of the next task to send. */
   head = 0
   tail = 0
@@ -37,7 +38,7 @@ export class PoolWorker {
     this.handle = handle
     this.name = name
     this.gone = new Promise((resolve) => (this.markGone = resolve))
-    this.control = sharedMemory ? new Int32Array(new SharedArrayBuffer(RING * WORDS_PER_SLOT * 4)) : undefined
+    this.slots = sharedMemory ? new SlotControl() : undefined
   }
 
   get inFlight(): number {
@@ -45,7 +46,7 @@ export class PoolWorker {
   }
 
   /** Adds a task to the batch for this worker. */
-  assign(task: PoolTask): void {
+  assign(task: PoolTask<unknown, WorkerRecord>): void {
     const seq = this.tail++
     this.ring[seq & RING_MASK] = task
     task.worker = this
@@ -54,6 +55,19 @@ export class PoolWorker {
     const batch = (this.#batch ??= [])
     batch.push(task.targetIndex, task.args, task.extra)
     if (task.transfer !== undefined) (this.#transfer ??= []).push(...task.transfer)
+  }
+
+  /** The task at `seq`, if this worker still holds it. */
+  taskAt(seq: number): PoolTask<unknown, WorkerRecord> | undefined {
+    return this.ring[seq & RING_MASK]
+  }
+
+  /** Takes the task at `seq` out of the ring (answered, stolen or lost). */
+  take(seq: number): PoolTask<unknown, WorkerRecord> | undefined {
+    const slot = seq & RING_MASK
+    const task = this.ring[slot]
+    this.ring[slot] = undefined
+    return task
   }
 
   /** Posts the batch built since the last flush, with any target refs the worker lacks. */
@@ -76,5 +90,10 @@ export class PoolWorker {
   /** Seqs this worker holds, oldest first. */
   *held(): Generator<number> {
     for (let seq = this.head; seq < this.tail; seq++) yield seq
+  }
+
+  /** Whether the worker is running task `seq` now: its claim word says so; without shared memory the worker answers each task before the next. */
+  isRunning(seq: number): boolean {
+    return this.slots === undefined ? seq === this.head : this.slots.running(seq)
   }
 }

@@ -1,0 +1,39 @@
+import { Redis, type RedisOptions } from "ioredis"
+
+/** A Redis client to duplicate, or the options to connect with. */
+export type ConnectionOption = Redis | RedisOptions
+
+/**
+ * A client of our own for each BullMQ object, so closing ours never closes the caller's. BullMQ
+ * requires `maxRetriesPerRequest: null` on blocking connections; commands then wait for Redis to
+ * come back instead of failing.
+ */
+export function ownClient(connection: ConnectionOption, name: string): Redis {
+  if (connection instanceof Redis) return connection.duplicate({ maxRetriesPerRequest: null, connectionName: name })
+  if (typeof connection !== "object" || connection === null) {
+    throw new TypeError(`connection must be an ioredis client or its options ({ host, port }), got ${connection === null ? "null" : typeof connection}`)
+  }
+  return new Redis({ ...connection, maxRetriesPerRequest: null, connectionName: name })
+}
+
+/** The id of the newest entry of a stream ("0-0" when empty): read events from here so none written after it are missed. */
+export async function lastStreamId(client: Redis, key: string): Promise<string> {
+  const newest = (await client.xrevrange(key, "+", "-", "COUNT", 1)) as [string, string[]][]
+  return newest[0]?.[0] ?? "0-0"
+}
+
+/** QUIT, or a plain disconnect when Redis does not answer within a second (it may be gone for good). */
+export async function closeQuietly(client: Redis): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))
+  await Promise.race([client.quit().catch(() => undefined), gaveUp])
+  clearTimeout(timer)
+  client.disconnect()
+}
+
+/** Runs `close`, but no longer than `ms`: closing must not hang on a Redis that is gone. */
+export async function bounded(close: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([close.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}

@@ -1,0 +1,97 @@
+import { toShared } from "@weft/core/adapter"
+import { Packr } from "msgpackr"
+
+// What crosses to another machine: data, encoded with msgpackr (structured-clone style: Map, Set,
+// Date, RegExp, typed arrays, bigint, undefined and cycles survive) and carried as base64 text
+// inside BullMQ's JSON job record. Shared memory cannot cross: it is refused before encoding.
+
+const packr = new Packr({ structuredClone: true, mapsAsObjects: false, moreTypes: true, useBigIntExtension: true })
+
+export function encodeValue(value: unknown): string {
+  return packr.pack(value).toString("base64")
+}
+
+export function decodeValue(text: string): unknown {
+  return packr.unpack(Buffer.from(text, "base64"))
+}
+
+const PLAIN_CLASSES = new Set<unknown>([Object.prototype, null, Array.prototype, Date.prototype, RegExp.prototype, Map.prototype, Set.prototype, ArrayBuffer.prototype, DataView.prototype])
+const TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype) as object
+
+/**
+ * Why `value` cannot be sent to another machine, naming where inside it (`args[1].lock`), or
+ * undefined when it can.
+ */
+export function unsendable(value: unknown, path: string, seen = new Set<object>()): string | undefined {
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "undefined":
+      return undefined
+    case "function":
+      return `${path} is a function: functions do not cross to another machine; register the function with threadable() and pass data`
+    case "symbol":
+      return `${path} is a symbol, which cannot be sent through Redis`
+  }
+  if (value === null) return undefined
+  const object = value as object
+  if (seen.has(object)) return undefined
+  seen.add(object)
+  if (typeof SharedArrayBuffer !== "undefined" && object instanceof SharedArrayBuffer) {
+    return `${path} is a SharedArrayBuffer: shared memory does not cross to another machine; send a copy (an ArrayBuffer or typed array) instead`
+  }
+  const proto = Object.getPrototypeOf(object) as object | null
+  if (ArrayBuffer.isView(object)) {
+    if (typeof SharedArrayBuffer !== "undefined" && object.buffer instanceof SharedArrayBuffer) {
+      return `${path} is a ${object.constructor.name} over shared memory: shared memory does not cross to another machine; send a copy (.slice()) instead`
+    }
+    if (proto !== null && (Object.getPrototypeOf(proto) === TYPED_ARRAY || proto === DataView.prototype)) return undefined
+  }
+  if (object instanceof Error) return undefined
+  if (!PLAIN_CLASSES.has(proto)) {
+    const name = (object as { constructor?: { name?: string } }).constructor?.name ?? "an object"
+    return isSharedPrimitive(object)
+      ? `${path} is a weft ${name}, a shared-memory primitive: it works between threads of one process, not across machines; coordinate through your own store (e.g. Redis) or pass data`
+      : `${path} is an instance of ${name}: only plain data (objects, arrays, Map, Set, Date, typed arrays, ...) can be sent through Redis; its class would be lost`
+  }
+  if (object instanceof Map) {
+    let i = 0
+    for (const [key, item] of object) {
+      const reason = unsendable(key, `${path} key #${i}`, seen) ?? unsendable(item, `${path}.get(${describeKey(key)})`, seen)
+      if (reason !== undefined) return reason
+      i++
+    }
+    return undefined
+  }
+  if (object instanceof Set) {
+    let i = 0
+    for (const item of object) {
+      const reason = unsendable(item, `${path} item #${i++}`, seen)
+      if (reason !== undefined) return reason
+    }
+    return undefined
+  }
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      const reason = unsendable(object[i], `${path}[${i}]`, seen)
+      if (reason !== undefined) return reason
+    }
+    return undefined
+  }
+  for (const key of Object.keys(object)) {
+    const reason = unsendable((object as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen)
+    if (reason !== undefined) return reason
+  }
+  return undefined
+}
+
+function describeKey(key: unknown): string {
+  return typeof key === "string" ? JSON.stringify(key) : String(key)
+}
+
+/** weft's primitives (Lock, Event, Queue, ...) carry shared memory: they encode themselves for other threads only. */
+function isSharedPrimitive(object: object): boolean {
+  return toShared in object
+}

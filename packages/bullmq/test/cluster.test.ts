@@ -1,0 +1,257 @@
+// ClusterPool against a real Redis and real serving processes (weft-serve), including faults.
+import { randomUUID } from "node:crypto"
+import { Queue, QueueEvents } from "bullmq"
+import { Redis } from "ioredis"
+import { nowhere, square, slowSquare } from "./tasks.js"
+import { CancelledError, Lock, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError, type Future } from "@weft/node"
+import { afterEach, describe, expect, inject, test } from "vitest"
+import { ClusterPool } from "../src/index.js"
+import { killServer, returnShared, stuckOnServer, sendBack, spinIgnoringStop, spinUntilStopped } from "./fixtures/cluster-tasks.mjs"
+import { startRedis } from "./redis.mjs"
+import { startServer, type ServerProcess } from "./servers.js"
+
+const port = inject("redisPort")
+const connection = { host: "127.0.0.1", port }
+const cleanup: (() => Promise<unknown>)[] = []
+
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {})
+})
+
+function newQueue(): string {
+  return `cluster-${randomUUID()}`
+}
+
+function pool(queue: string, options: Partial<ConstructorParameters<typeof ClusterPool>[0]> = {}): ClusterPool {
+  const created = new ClusterPool({ connection, queue, ...options })
+  cleanup.push(() => created.shutdown({ cancelFutures: true }))
+  return created
+}
+
+async function servers(count: number, queue: string, options: { maxWorkers?: number; extra?: string[]; redisPort?: number } = {}): Promise<ServerProcess[]> {
+  const started = await Promise.all(Array.from({ length: count }, () => startServer({ port: options.redisPort ?? port, queue, maxWorkers: options.maxWorkers ?? 2, extra: options.extra })))
+  for (const server of started) cleanup.push(() => server.stop("SIGKILL"))
+  return started
+}
+
+/** Polls a condition that has no event to wait on (a job's state in Redis); never a fixed sleep. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+/** Counts the queue's "stalled" events (jobs whose server died, put back for another). */
+function watchStalls(queue: string): { count(): number } {
+  let stalled = 0
+  const events = new QueueEvents(queue, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }), lastEventId: "0-0" })
+  events.on("stalled", () => void stalled++)
+  events.on("error", () => {})
+  cleanup.push(() => events.close())
+  return { count: () => stalled }
+}
+
+// Short locks so a dead server's jobs are noticed within seconds rather than BullMQ's 30 s.
+const fastStalls = ["--lock-duration", "3000", "--stalled-interval", "1000"]
+
+describe("ClusterPool on two serving processes (2 threads each)", () => {
+  test("a 10,000-task flood: every future settles once with its own value; SIGKILL of a server mid-flood loses nothing", async () => {
+    const queue = newQueue()
+    const [doomed, survivor] = await servers(2, queue, { extra: fastStalls })
+    const stalls = watchStalls(queue)
+    const cluster = pool(queue)
+    const n = 10_000
+    let settled = 0
+    let killedAt = -1
+    const futures: Future<number>[] = []
+    for (let i = 0; i < n; i++) {
+      const future = cluster.submit(slowSquare, i)
+      future.addDoneCallback(() => {
+        settled++
+        if (settled === 2000) {
+          killedAt = settled
+          doomed!.child.kill("SIGKILL")
+        }
+      })
+      futures.push(future)
+    }
+    const progress = setInterval(() => console.log(`flood: ${settled} settled`), 5000)
+    const values = await Promise.all(futures).finally(() => clearInterval(progress))
+    for (let i = 0; i < n; i++) if (values[i] !== i * i) expect.fail(`future ${i} settled with ${values[i]}`)
+    expect(settled).toBe(n)
+    expect(killedAt).toBe(2000)
+    expect(await doomed!.exited).toBe("SIGKILL")
+    // The dead server held jobs: they stalled and the survivor ran them.
+    expect(stalls.count()).toBeGreaterThan(0)
+    expect(survivor!.child.exitCode).toBe(null)
+    const stats = await cluster.stats()
+    expect(stats.pending).toBe(0)
+    expect(stats.failed).toBe(0)
+    expect(stats.completed).toBe(n)
+  })
+
+  test("a job whose server dies on every attempt rejects ThreadExitError once maxStalledCount is spent", async () => {
+    const queue = newQueue()
+    const first = await servers(2, queue, { maxWorkers: 1, extra: [...fastStalls, "--max-stalled", "1"] })
+    const cluster = pool(queue)
+    const doomed = cluster.submit(killServer)
+    // Both servers die: the first running it, the second running the retry.
+    expect(await first[0]!.exited).toBe("SIGKILL")
+    expect(await first[1]!.exited).toBe("SIGKILL")
+    expect(doomed.done()).toBe(false)
+    // A third server finds the job stalled a second time and fails it without running it.
+    await servers(1, queue, { maxWorkers: 1, extra: [...fastStalls, "--max-stalled", "1"] })
+    const error = (await doomed.exception()) as Error
+    expect(error).toBeInstanceOf(ThreadExitError)
+    expect(error.message).toMatch(/stalled more than allowable limit/)
+    expect(error.stack).toMatch(/submitted at/)
+    // The third server is healthy.
+    expect(await cluster.submit(square, 12)).toBe(144)
+  })
+})
+
+describe("shutting a server down", () => {
+  test("SIGTERM: a job that outlives --close-timeout is stopped (its thread terminated) and handed back to the queue; another server runs it", async () => {
+    const queue = newQueue()
+    const [first] = await servers(1, queue, { maxWorkers: 1, extra: ["--close-timeout", "300", "--grace-ms", "200"] })
+    const cluster = pool(queue)
+    const moved = cluster.submit(stuckOnServer, first!.pid)
+    await until(() => moved.running())
+    // Worker.close() alone would wait for the job forever.
+    expect(await first!.stop("SIGTERM")).toBe(0)
+    expect(moved.done()).toBe(false)
+    const [second] = await servers(1, queue, { maxWorkers: 1 })
+    expect(await moved).toBe(second!.pid)
+  })
+})
+
+describe("cancel, signal and timeout", () => {
+  test("a queued job: cancel() is true and removes it; an aborted signal removes it and rejects AbortError", async () => {
+    const queue = newQueue() // no server: jobs stay queued
+    const cluster = pool(queue)
+    const jobs = new Queue(queue, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }) })
+    cleanup.push(() => jobs.close())
+    const cancelled = cluster.submit(square, 2)
+    const controller = new AbortController()
+    const aborted = cluster.run(square, { args: [3], signal: controller.signal })
+    const kept = cluster.submit(square, 4)
+    await until(async () => (await jobs.getWaitingCount()) === 3)
+    expect(cancelled.cancel()).toBe(true)
+    expect(cancelled.cancelled()).toBe(true)
+    await expect(cancelled.result()).rejects.toBeInstanceOf(CancelledError)
+    controller.abort(new Error("not needed"))
+    const error = (await aborted.exception()) as Error & { cause?: unknown }
+    expect(error.name).toBe("AbortError")
+    expect((error.cause as Error).message).toBe("not needed")
+    await until(async () => (await jobs.getWaitingCount()) === 1)
+    expect((await jobs.getWaiting()).map((job) => job.data.key)).toEqual(["square"])
+    // A server that starts now runs only the job that was kept.
+    await servers(1, queue, { maxWorkers: 1 })
+    expect(await kept).toBe(16)
+    expect((await cluster.stats()).completed).toBe(1)
+    await expect(cluster.run(square, { args: [1], signal: AbortSignal.abort("early") })).rejects.toMatchObject({ name: "AbortError" })
+  })
+
+  test("a running job: cancel() is false; its signal stops it on its thread, a task that ignores it is terminated after graceMs", async () => {
+    const queue = newQueue()
+    await servers(1, queue, { maxWorkers: 1, extra: ["--grace-ms", "200"] })
+    const cluster = pool(queue)
+    const controller = new AbortController()
+    const polite = cluster.run(spinUntilStopped, { signal: controller.signal })
+    await until(() => polite.running())
+    expect(polite.cancel()).toBe(false)
+    controller.abort("enough")
+    await expect(polite).rejects.toMatchObject({ name: "AbortError" })
+    // The server's single thread is free again: the next task runs.
+    expect(await cluster.submit(square, 5)).toBe(25)
+    const stubbornController = new AbortController()
+    const stubborn = cluster.run(spinIgnoringStop, { signal: stubbornController.signal })
+    await until(() => stubborn.running())
+    stubbornController.abort()
+    await expect(stubborn).rejects.toMatchObject({ name: "AbortError" })
+    // Its thread was terminated after graceMs and replaced: the server goes on.
+    expect(await cluster.submit(square, 6)).toBe(36)
+  })
+
+  test("timeout counts from the task's start on its server and rejects TimeoutError", async () => {
+    const queue = newQueue()
+    await servers(1, queue, { maxWorkers: 1, extra: ["--grace-ms", "200"] })
+    const cluster = pool(queue)
+    const error = (await cluster.run(spinUntilStopped, { timeout: 100 }).exception()) as Error
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error.stack).toMatch(/submitted at/)
+    const stuck = (await cluster.run(spinIgnoringStop, { timeout: 100 }).exception()) as Error
+    expect(stuck).toBeInstanceOf(TimeoutError)
+    expect(await cluster.submit(square, 7)).toBe(49)
+  })
+})
+
+describe("what crosses", () => {
+  test("submit() refuses what cannot go through Redis, naming args[i]; a bad result fails its task", async () => {
+    const queue = newQueue()
+    const cluster = pool(queue)
+    const send = sendBack as (...args: unknown[]) => unknown
+    expect(() => cluster.submit(send, 1, new SharedArrayBuffer(8))).toThrow(/args\[1\] is a SharedArrayBuffer/)
+    expect(() => cluster.submit(send, { data: new Int32Array(new SharedArrayBuffer(8)) })).toThrow(/args\[0\]\.data is a Int32Array over shared memory/)
+    expect(() => cluster.submit(send, 1, 2, new Lock())).toThrow(/args\[2\] is a weft Lock, a shared-memory primitive/)
+    expect(() => cluster.submit(send, () => 1)).toThrow(/args\[0\] is a function/)
+    expect(() => cluster.submit(send, new (class Point { x = 1 })())).toThrow(/args\[0\] is an instance of Point/)
+    expect(() => cluster.submit(send, new Map([["k", Symbol("s")]]))).toThrow(/args\[0\]\.get\("k"\) is a symbol/)
+    expect(() => cluster.submit((n: number) => n, 1)).toThrow(ThreadTargetError)
+    expect(() => cluster.submit((n: number) => n, 1)).toThrow(/threadable\(import\.meta\.url/)
+    await servers(1, queue, { maxWorkers: 1 })
+    const rich = { when: new Date(5), tags: new Set(["a"]), table: new Map([[1, { deep: [1n << 70n, undefined, null] }]]), bytes: new Uint8Array([1, 2, 3]), re: /x+/g }
+    expect(await cluster.submit(send, rich)).toEqual(rich)
+    const refused = (await cluster.submit(returnShared).exception()) as Error
+    expect(refused).toBeInstanceOf(TypeError)
+    expect(refused.message).toMatch(/the result\.flags is a Int32Array over shared memory/)
+  })
+
+  test("a task no server registered rejects ThreadTargetError naming the key and serve({ modules })", async () => {
+    const queue = newQueue()
+    await servers(1, queue, { maxWorkers: 1 })
+    const cluster = pool(queue)
+    const error = (await cluster.submit(nowhere, 1).exception()) as Error
+    expect(error).toBeInstanceOf(ThreadTargetError)
+    expect(error.message).toMatch(/"identityOnlyHere"/)
+    expect(error.message).toMatch(/modules/)
+  })
+})
+
+describe("Redis going away", () => {
+  test("Redis restarted mid-run (data kept): every pending future settles once it is back", async () => {
+    const redis = await startRedis()
+    cleanup.push(() => redis.stop())
+    const queue = newQueue()
+    await servers(2, queue, { redisPort: redis.port, extra: fastStalls })
+    const cluster = new ClusterPool({ connection: { host: "127.0.0.1", port: redis.port }, queue, reconcileInterval: 1000 })
+    cleanup.push(() => cluster.shutdown({ cancelFutures: true }))
+    let settled = 0
+    let restarted: Promise<void> | undefined
+    const futures = Array.from({ length: 400 }, (_, i) => {
+      const future = cluster.submit(slowSquare, i)
+      future.addDoneCallback(() => {
+        if (++settled === 50) restarted = redis.restart()
+      })
+      return future
+    })
+    const values = await Promise.all(futures)
+    expect(values).toEqual(Array.from({ length: 400 }, (_, i) => i * i))
+    expect(restarted).toBeDefined()
+    await restarted
+  })
+
+  test("Redis gone for longer than reconnectTimeout: pending futures reject, new tasks are refused", async () => {
+    const redis = await startRedis()
+    cleanup.push(() => redis.stop())
+    const queue = newQueue() // no server: the job stays pending
+    const cluster = new ClusterPool({ connection: { host: "127.0.0.1", port: redis.port }, queue, reconnectTimeout: 300 })
+    cleanup.push(() => cluster.shutdown({ wait: false, cancelFutures: true }))
+    const pending = cluster.submit(square, 3)
+    await until(async () => (await cluster.stats()).queued === 1)
+    await redis.stop()
+    const error = (await pending.exception()) as Error
+    expect(error).toBeInstanceOf(RuntimeError)
+    expect((error.cause as Error).message).toMatch(/reconnectTimeout/)
+    expect(() => cluster.submit(square, 1)).toThrow(/lost its connection to Redis/)
+  })
+})
+

@@ -1,0 +1,12 @@
+// What an adapter needs from core and a user never does: binding core to a runtime, the worker
+// entry's one call, and the seam's types. Published as `@weft/core/adapter`, so `export *` from
+// an adapter's entry does not carry any of it to users.
+export type { Capabilities, Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "./runtime.js"
+export { hasRuntime, setRuntime } from "./runtime.js"
+export { serveWorker } from "./worker/serve-worker.js"
+export { discardSpareWorker } from "./spare-worker.js"
+export { markSharedInUse, registerShareable, toShared, type Shareable, type SharedDecoder, type SharedRecord, type DecodeContext } from "./shared-record.js"
+// For other executors (@weft/bullmq): the error transport, the registry by key, and map's windowing.
+export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
+export { registrationOf, lookup as lookupRegistered } from "./registry.js"
+export { mapTasks, type MapSubmitter } from "./pool/map.js"

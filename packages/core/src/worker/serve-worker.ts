@@ -1,0 +1,35 @@
+// The worker side of the protocol: every message from the parent is routed here. An adapter's
+// worker entry is one line: serveWorker(runtime). A Thread's worker runs one job
+// (thread-job.ts); a pool's worker runs tasks for as long as the pool keeps it (pool-runner.ts).
+import { RuntimeError } from "../errors.js"
+import { isPoolMessage } from "../pool/pool-protocol.js"
+import type { ToWorker } from "../protocol.js"
+import { setRuntime, type Endpoint, type Runtime } from "../runtime.js"
+import { setPendingReceiver } from "../thread.js"
+import { handlePoolMessage } from "./pool-runner.js"
+import { cancelJob, runJob } from "./thread-job.js"
+
+export function serveWorker(runtime: Runtime): void {
+  setRuntime(runtime)
+  const parent = runtime.parent()
+  if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")
+  parent.listen((message) => route(parent, message as ToWorker))
+  const receiveNow = parent.receiveNow
+  // A CPU loop that sees its cancel flag handles the cancel message (with its reason) right away.
+  if (receiveNow !== undefined) {
+    setPendingReceiver((until) => {
+      while (!until()) {
+        const received = receiveNow.call(parent)
+        if (received === undefined) return
+        route(parent, received.message as ToWorker)
+      }
+    })
+  }
+}
+
+function route(parent: Endpoint, message: ToWorker): void {
+  if (isPoolMessage(message)) return handlePoolMessage(parent, message)
+  if (typeof message !== "object" || message === null) return // not weft's: user code may share the port
+  if (message.t === "cancel") return cancelJob(message)
+  if (message.t === "run") void runJob(parent, message)
+}

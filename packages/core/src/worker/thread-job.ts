@@ -1,0 +1,118 @@
+// A Thread's worker runs one job: the target, then a `done` answer, then, once every non-daemon
+// thread the job started has ended, `idle` (the parent then terminates the worker).
+import { deserializeThrown, serializeThrown } from "../error-transport.js"
+import { ThreadTargetError } from "../errors.js"
+import { adoptLiveness } from "../liveness.js"
+import type { CancelMessage, DoneMessage, RunMessage } from "../protocol.js"
+import type { Endpoint } from "../runtime.js"
+import { decodeShared, encodeShared } from "../shareable.js"
+import { FROM_CALLER, sharedReady } from "../shared-record.js"
+import { adoptIdentCounter, enterThread, nonDaemonThreadsEnded, type Thread } from "../thread.js"
+import { collectObject, explainFailure, rebuildObject, resolveTarget, type ResolvedTarget } from "./target-call.js"
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
+
+let started = false
+let running: { id: number; thread: Thread } | undefined
+const cancelledBeforeStart = new Map<number, unknown>()
+
+export function cancelJob(message: CancelMessage): void {
+  const reason = deserializeThrown(message.reason)
+  if (running?.id === message.id) running.thread.cancel(reason)
+  else cancelledBeforeStart.set(message.id, reason)
+}
+
+export async function runJob(parent: Endpoint, job: RunMessage): Promise<void> {
+  if (started) return // a Thread's worker gets one job; a second run message is not from weft
+  started = true
+  const done = await execute(job)
+  try {
+    parent.post(done)
+  } catch (error) {
+    parent.post({
+      t: "done",
+      id: job.id,
+      ok: false,
+      shared: false,
+      error: serializeThrown(new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })),
+    } satisfies DoneMessage)
+  }
+  running = undefined
+  await nonDaemonThreadsEnded()
+  parent.post({ t: "idle" })
+}
+
+async function execute(job: RunMessage): Promise<DoneMessage> {
+  adoptIdentCounter(job.identCounter)
+  adoptLiveness(job.liveness)
+  let target: ResolvedTarget | undefined
+  let thread: Thread | undefined
+  let self: object | undefined
+  try {
+    const args = (job.shared ? decodeShared(job.args, FROM_CALLER) : job.args) as unknown[]
+    const fields = (job.shared && job.state ? decodeShared(job.state, FROM_CALLER) : job.state) as Record<string, unknown> | undefined
+    // A Queue's codec or a Barrier's action may still be loading: their sync faces need them from the first line.
+    if (job.shared) await sharedReady()
+    target = await resolveTarget(job.target)
+    let call: () => unknown
+    switch (target.kind) {
+      case "function": {
+        const { fn } = target
+        call = () => fn(...args)
+        thread = begin(job, undefined, undefined)
+        break
+      }
+      case "method": {
+        const object = rebuildObject(target.Class, fields)
+        const method = object[target.method]
+        if (typeof method !== "function") throw new ThreadTargetError(`${target.Class.name} has no method "${target.method}"`)
+        self = object
+        call = () => (method as (...a: unknown[]) => unknown).apply(object, args)
+        thread = begin(job, undefined, undefined)
+        break
+      }
+      case "subclass": {
+        const copy = begin(job, target.Class, fields)
+        thread = self = copy
+        call = () => copy.run()
+        break
+      }
+      case "none":
+        thread = begin(job, undefined, undefined)
+        call = () => undefined
+    }
+    return finish(job, self, { ok: true, value: await call() })
+  } catch (error) {
+    if (thread === undefined) begin(job, undefined, undefined)
+    return finish(job, self, { ok: false, error: explainFailure(error, target) })
+  }
+}
+
+function begin(job: RunMessage, Class: Function | undefined, fields: Record<string, unknown> | undefined): Thread {
+  const thread = enterThread(Class, fields, job.thread, job.cancelFlag, job.id)
+  running = { id: job.id, thread }
+  const early = job.cancelled !== undefined ? deserializeThrown(job.cancelled) : cancelledBeforeStart.get(job.id)
+  cancelledBeforeStart.delete(job.id)
+  if (early !== undefined || job.cancelled !== undefined) thread.cancel(early)
+  return thread
+}
+
+function finish(job: RunMessage, self: object | undefined, outcome: Outcome): DoneMessage {
+  let state: DoneMessage["state"]
+  let result = outcome
+  if (self !== undefined) {
+    const collected = collectObject(self, !outcome.ok, `thread ${job.thread.name}'s object`)
+    state = collected.state
+    if (collected.error !== undefined) result = { ok: false, error: collected.error }
+  }
+  if (result.ok) {
+    try {
+      const { value, shared } = encodeShared(result.value)
+      return { t: "done", id: job.id, ok: true, value, shared, state }
+    } catch (error) {
+      // The value could not be walked (a throwing getter, a revoked Proxy).
+      result = { ok: false, error: new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }) }
+    }
+  }
+  return { t: "done", id: job.id, ok: false, shared: false, error: serializeThrown(result.error), state }
+}
