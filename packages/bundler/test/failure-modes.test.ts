@@ -1,10 +1,10 @@
 // Failure modes of unbundled or hand-bundled Node programs: each must end with a message that
 // names the cause and the fix (the browser ones run in the matrix).
 import { spawn } from "node:child_process"
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs"
+import { cpSync, mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { afterAll, describe, expect, test } from "vitest"
 
@@ -45,10 +45,10 @@ describe("failure modes name their cause and fix", () => {
 
   test("two copies of core in one worker: the message names both files", async () => {
     // A second copy of core's build, as a bundle that inlined it would carry.
-    const core = createRequire(import.meta.url).resolve("@weft/core")
-    const copy = join(scratch, "core-copy.js")
-    copyFileSync(core, copy)
-    const { code, stdout } = await runFixture("two-cores-main.mjs", { WEFT_SECOND_CORE: pathToFileURL(copy).href })
+    const core = dirname(createRequire(import.meta.url).resolve("@weft/core"))
+    const copy = join(scratch, "core-copy")
+    cpSync(core, copy, { recursive: true })
+    const { code, stdout } = await runFixture("two-cores-main.mjs", { WEFT_SECOND_CORE: pathToFileURL(join(copy, "index.js")).href })
     expect(code).toBe(0)
     const result = JSON.parse(stdout.trim().split("\n").at(-1)!)
     expect(result.ok).toBe(false)

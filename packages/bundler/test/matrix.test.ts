@@ -146,7 +146,7 @@ describe("without the plugin or a worker entry, each failure names its cause and
       const failure = results.functional as Extract<Outcome, { ok: false }>
       expect(failure.ok).toBe(false)
       expect(failure.name).toBe("ThreadTargetError")
-      expect(failure.error).toMatch(/"fib" is not in this registry: this thread has two copies of weft's core, \S+\/core\/dist\/index\.js and \S+\/\.vite-vite-dev-bare\/deps\/\S+\.js/)
+      expect(failure.error).toMatch(/"fib" is not in this registry: this thread has two copies of weft's core, \S+\/core\/dist\/\S+\.js and \S+\/\.vite-vite-dev-bare\/deps\/\S+\.js/)
       expect(failure.error).toMatch(/optimizeDeps\.exclude/)
     } finally {
       await dev.server.close()

@@ -92,7 +92,7 @@ export async function startViteDev(cell, mode) {
   return { server, url: `${server.resolvedUrls.local[0]}${html[mode]}` }
 }
 
-function webpackLike(compile, plugin, esm) {
+function webpackLike(compile, plugin, esm, extraOptimization = {}) {
   return async (cell, mode) => {
     const dir = freshDir(cell)
     const config = {
@@ -105,7 +105,7 @@ function webpackLike(compile, plugin, esm) {
       devtool: false,
       performance: { hints: false },
       // Chunk names from their modules, so the benchmark finds the worker entry.
-      optimization: { chunkIds: "named" },
+      optimization: { chunkIds: "named", ...extraOptimization },
       plugins: mode === "plugin" ? [plugin()] : [],
     }
     const stats = await new Promise((resolve, reject) => compile(config, (error, result) => (error ? reject(error) : resolve(result))))
@@ -117,7 +117,9 @@ function webpackLike(compile, plugin, esm) {
 }
 
 const buildWebpack = webpackLike((config, done) => webpack(config, done), weftWebpack, false)
-const buildRspack = webpackLike((config, done) => rspack(config, done), weftRspack, false)
+// A worker that starts nested threads names its own chunk, and its chunk imports the adapter's:
+// Rspack cannot hash such a cycle by content (webpack can).
+const buildRspack = webpackLike((config, done) => rspack(config, done), weftRspack, false, { realContentHash: false })
 
 async function buildRollup(cell, mode, target = "browser") {
   const dir = freshDir(cell)
