@@ -16,9 +16,6 @@ import { TargetTable } from "./target-table.js"
 
 export type { PoolStats } from "./pool-stats.js"
 
-// Before the class body below reads Symbol.asyncDispose (WebKit has none).
-ensureDisposeSymbols()
-
 type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never
