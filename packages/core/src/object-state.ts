@@ -19,7 +19,12 @@ export function fieldNotClonedBack(field: string, owner: string): TypeError {
 }
 
 function cloneError(what: string, label: string, error: unknown, value: unknown): TypeError {
-  const fn = findFunction(value, what)
+  let fn: string | undefined
+  try {
+    fn = findFunction(value, what)
+  } catch {
+    fn = undefined // the value cannot even be walked (a throwing getter, a revoked Proxy): say so below
+  }
   if (fn !== undefined) return new TypeError(`${what} of ${label} cannot be sent to the thread: ${functionArgumentHint(fn)}`, { cause: error })
   const reason = error instanceof Error ? error.message : String(error)
   return new TypeError(`${what} of ${label} cannot be sent between threads (${reason}): pass structured-cloneable data`, { cause: error })

@@ -42,4 +42,17 @@ describe("SlotControl", () => {
     pool.withdraw(RING + 2)
     expect(pool.withdraw(2)).toBe(false)
   })
+
+  test("the grace kill and the worker's finish race: exactly one wins", () => {
+    const pool = new SlotControl()
+    const worker = new SlotControl(pool.words)
+    worker.claim(1)
+    expect(pool.kill(1)).toBe(true)
+    expect(worker.finish(1)).toBe(false)
+    expect(pool.running(1)).toBe(true)
+    worker.claim(2)
+    expect(worker.finish(2)).toBe(true)
+    expect(pool.kill(2)).toBe(false)
+    expect(pool.running(2)).toBe(false)
+  })
 })

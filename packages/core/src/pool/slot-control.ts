@@ -80,11 +80,6 @@ export class SlotControl {
     return Atomics.compareExchange(this.words, claimIndex(seq), STARTED, DONE) === STARTED
   }
 
-  /** After a lost finish: blocks this worker until the pool's terminate() lands (it is on its way). */
-  awaitKill(seq: number): never {
-    const index = claimIndex(seq)
-    for (;;) Atomics.wait(this.words, index, KILLING)
-  }
 
   /** The one-word view of `seq`'s cancel word, as a thread's cancel flag. */
   cancelFlag(seq: number): Int32Array {

@@ -48,6 +48,8 @@ let out: unknown[] = []
 /** The seq of the first result in `out`: the pool accepts a batch only where it expects it. */
 let outFirst = 0
 let pumping = false
+/** The pool is terminating this worker (its grace kill won over the task's finish): start nothing more. */
+let killed = false
 let lastFlush = 0
 let currentSeq = -1
 let currentTask: Thread | undefined
@@ -114,7 +116,7 @@ function receive(message: PoolTasksMessage): void {
   } else {
     for (let i = 0; i < tasks.length; i++) queue.push(tasks[i])
   }
-  if (ready && !pumping) void pump()
+  if (ready && !pumping && !killed) void pump()
 }
 
 function makeTaskThread(): Thread {
@@ -129,7 +131,7 @@ async function pump(): Promise<void> {
   pumping = true
   try {
     do {
-      while (head < queue.length) {
+      while (head < queue.length && !killed) {
         const index = queue[head] as number
         const args = queue[head + 1] as unknown[]
         const extra = queue[head + 2] as TaskExtra | undefined
@@ -215,15 +217,15 @@ async function pump(): Promise<void> {
         } else {
           // Finished, result not sent yet: if the worker dies now, this task did not die with it.
           if (!slots.finish(seq)) {
-            // The pool's grace kill won the race for this task: run nothing more, wait for the end.
+            // The pool's grace kill won the race for this task: run nothing more; terminate() is on its way.
+            killed = true
             flush()
-            slots.awaitKill(seq)
           }
           if (ended - lastFlush > FLUSH_EVERY_MS) flush()
         }
       }
       flush()
-    } while (pollForTasks())
+    } while (!killed && pollForTasks())
   } finally {
     queue = []
     head = 0
