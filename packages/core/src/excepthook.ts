@@ -11,7 +11,11 @@ export type Hook = (args: HookArgs) => unknown
 let excepthook: Hook = defaultExcepthook
 
 export function describeThrown(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)
+  if (!(error instanceof Error)) return String(error)
+  // V8's stack starts with "Name: message"; SpiderMonkey's and JavaScriptCore's are frames only.
+  const head = `${error.name}: ${error.message}`
+  const stack = error.stack
+  return stack === undefined || stack === "" ? head : stack.startsWith(head) ? stack : `${head}\n${stack}`
 }
 
 export function defaultExcepthook({ error, thread }: HookArgs): void {
