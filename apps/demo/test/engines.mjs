@@ -19,7 +19,19 @@ function check(condition, message) {
   if (!condition) throw new Error(message)
 }
 
+// WebKitGTK under automation now and then never finishes a page (once in three full runs, on a
+// page that renders in under a second otherwise): one retry on a fresh page, said in the log.
 async function render(browser, url) {
+  try {
+    return await renderOnce(browser, url)
+  } catch (error) {
+    if (!/timed out/.test(String(error?.message ?? error))) throw error
+    console.log(`  retrying ${url} once after: ${String(error?.message ?? error).split("\n")[0]}`)
+    return await renderOnce(browser, url)
+  }
+}
+
+async function renderOnce(browser, url) {
   const page = await browser.open(url)
   try {
     await page.waitFor(() => {
