@@ -15,3 +15,8 @@ export { markSharedInUse, registerShareable, toShared, type Shareable, type Shar
 export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
 export { registrationOf, lookup as lookupRegistered } from "./registry.js"
 export { mapTasks, type MapSubmitter } from "./pool/map.js"
+// For adapters over Web Workers (browsers, Deno): the parent's handle, the worker's endpoint and
+// its exit hooks, written once; an adapter supplies only what its platform does differently.
+export { PostedWorkerHandle, type WorkerPort, type WorkerHandleHooks } from "./web-worker/worker-handle.js"
+export { scopeEndpoint, type WorkerScope, type ScopeEndpointHooks } from "./web-worker/scope-endpoint.js"
+export { ExitHooks } from "./web-worker/exit-hooks.js"
