@@ -15,3 +15,4 @@ export { markSharedInUse, registerShareable, toShared, type Shareable, type Shar
 export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
 export { registrationOf, lookup as lookupRegistered } from "./registry.js"
 export { mapTasks, type MapSubmitter } from "./pool/map.js"
+export { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./pool/task-checks.js"

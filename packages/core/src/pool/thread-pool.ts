@@ -12,6 +12,7 @@ import type { PoolInitMessage, TaskExtra } from "./pool-protocol.js"
 import type { PoolStats } from "./pool-stats.js"
 import { PoolTask } from "./pool-task.js"
 import { allPrimitive, cloneArgs } from "./task-args.js"
+import { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./task-checks.js"
 import { TargetTable } from "./target-table.js"
 
 export type { PoolStats } from "./pool-stats.js"
@@ -73,8 +74,6 @@ export interface ShutdownOptions {
   /** Cancel every task that has not started (default false). */
   readonly cancelFutures?: boolean
 }
-
-const STACK_FLOOD = 64
 
 // Before the class body below reads Symbol.asyncDispose (WebKit has none).
 ensureDisposeSymbols()
@@ -147,7 +146,7 @@ export class ThreadPool implements Executor {
   run<F extends AnyFunction>(target: F, options?: RunOptions<ArgsOf<F>>): Future<ResultOf<F>>
   run<O extends object, M extends Method<O>>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M>): Future<ResultOf<O[M]>>
   run(target: AnyFunction | object, options: RunOptions & { method?: string } = {}): Future<unknown> {
-    if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
+    checkRunOptions(options)
     return this.#enqueue(target, options.method, options.args ?? [], options, false)
   }
 
@@ -217,7 +216,7 @@ export class ThreadPool implements Executor {
     let payload: unknown = args
     let transfer: readonly object[] | undefined
     let self: object | undefined
-    if (!Array.isArray(args)) throw new TypeError(`args of ${label} must be an array, got ${describe(args)}`)
+    checkTaskArgs(args, label)
     if (typeof target === "function" && method === undefined) {
       index = this.#targets.indexOfFunction(target)
       if (options?.transfer !== undefined || !allPrimitive(args)) {
@@ -241,8 +240,8 @@ export class ThreadPool implements Executor {
     }
     if (chunk) extra = { ...extra, chunk: true }
     const timeout = options?.timeout
+    checkTimeout(timeout)
     if (timeout !== undefined) {
-      if (typeof timeout !== "number" || !(timeout >= 0)) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
       extra = { ...extra, announce: true, stoppable: true }
     }
     const signal = options?.signal
@@ -250,7 +249,7 @@ export class ThreadPool implements Executor {
     const task: Task = new PoolTask(this.#dispatcher, index, payload, extra, transfer)
     this.#dispatcher.adopt()
     if (self !== undefined || timeout !== undefined || signal !== undefined) task.rare = { self, timeout }
-    if (this.#captureStacks === true || (this.#captureStacks === "auto" && queue.size < STACK_FLOOD)) task.site = new Error()
+    if (captureSite(this.#captureStacks, queue.size)) task.site = new Error()
     if (signal !== undefined) {
       if (signal.aborted) {
         task.settleError(abortError(signal.reason))
