@@ -12,7 +12,7 @@ import type { PoolInitMessage, TaskExtra } from "./pool-protocol.js"
 import type { PoolStats } from "./pool-stats.js"
 import { PoolTask } from "./pool-task.js"
 import { allPrimitive, cloneArgs } from "./task-args.js"
-import { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./task-checks.js"
+import { checkTaskArgs, checkTimeout, STACK_FLOOD } from "./task-checks.js"
 import { TargetTable } from "./target-table.js"
 
 export type { PoolStats } from "./pool-stats.js"
@@ -146,7 +146,7 @@ export class ThreadPool implements Executor {
   run<F extends AnyFunction>(target: F, options?: RunOptions<ArgsOf<F>>): Future<ResultOf<F>>
   run<O extends object, M extends Method<O>>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M>): Future<ResultOf<O[M]>>
   run(target: AnyFunction | object, options: RunOptions & { method?: string } = {}): Future<unknown> {
-    checkRunOptions(options)
+    if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
     return this.#enqueue(target, options.method, options.args ?? [], options, false)
   }
 
@@ -249,7 +249,7 @@ export class ThreadPool implements Executor {
     const task: Task = new PoolTask(this.#dispatcher, index, payload, extra, transfer)
     this.#dispatcher.adopt()
     if (self !== undefined || timeout !== undefined || signal !== undefined) task.rare = { self, timeout }
-    if (captureSite(this.#captureStacks, queue.size)) task.site = new Error()
+    if (this.#captureStacks === true || (this.#captureStacks === "auto" && queue.size < STACK_FLOOD)) task.site = new Error()
     if (signal !== undefined) {
       if (signal.aborted) {
         task.settleError(abortError(signal.reason))
