@@ -8,6 +8,8 @@
 // an adapter's entry does not carry any of it to users.
 export type { Capabilities, Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "./runtime.js"
 export { hasRuntime, setRuntime } from "./runtime.js"
+// For other executors (@weft/bullmq): the run/submit checks ThreadPool makes, with the same words.
+export { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./pool/task-checks.js"
 export { serveWorker } from "./worker/serve-worker.js"
 export { discardSpareWorker } from "./spare-worker.js"
 export { markSharedInUse, registerShareable, toShared, type Shareable, type SharedDecoder, type SharedRecord, type DecodeContext } from "./shared-record.js"
