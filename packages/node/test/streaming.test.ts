@@ -178,6 +178,15 @@ describe("ThreadPool streams", () => {
     expect(await collect(pool.run(countAsync, { args: [50], stream: true, highWaterMark: 1 }))).toEqual([...Array(50).keys()])
   })
 
+  test("a generator method of an object (style 2) streams from the pool; its fields are written back", async () => {
+    await using pool = new ThreadPool({ maxWorkers: 1 })
+    const counter = new Counter(2)
+    const stream = pool.run(counter, { method: "upTo", args: [5], stream: true })
+    expectTypeOf(stream).toEqualTypeOf<AsyncIterableIterator<number, string | undefined, undefined>>()
+    expect(await collect(stream)).toEqual([2, 3, 4])
+    expect(counter.start).toBe(5)
+  })
+
   test("an endless generator read for 10,000 values, then stopped: its finally runs and the worker is free", async () => {
     await using pool = new ThreadPool({ maxWorkers: 1 })
     const closed = new Event()
