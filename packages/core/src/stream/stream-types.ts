@@ -7,12 +7,6 @@ export type YieldOf<R> = R extends Generator<infer Y, unknown, never> ? Y : R ex
 /** What a target's run ends with: a generator's return value, else its awaited result. */
 export type FinalOf<R> = R extends Generator<unknown, infer F, never> ? F : R extends AsyncGenerator<unknown, infer F, never> ? F : Awaited<R>
 
-/** Options a caller gives to observe a task while it runs. */
-export interface ProgressOptions<P = unknown> {
-  /** Called (in this thread) with each value the task passes to `currentThread().progress(value)`, in order, before its result. */
-  readonly onProgress?: (value: P) => void
-}
-
 type Streaming<Y, F> = Generator<Y, F, never> | AsyncGenerator<Y, F, never>
 
 /** A thread whose `run()` (its target, or a subclass's own) is a generator yielding `Y` and returning `F`. */
