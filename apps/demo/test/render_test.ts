@@ -18,7 +18,7 @@ Deno.test({ name: "weft resolves to the Deno adapter", ...options }, () => {
   assert.equal(getRuntime().name, "deno")
 })
 
-for (const [style, threads] of [["pool", 2], ["bands", 2], ["queue", 1], ["queue", 2]] as [Style, number][]) {
+for (const [style, threads] of [["pool", 2], ["stream", 2], ["bands", 2], ["queue", 1], ["queue", 2]] as [Style, number][]) {
   Deno.test({ name: `${style} with ${threads} thread(s) draws the serial image`, ...options }, async () => {
     const result = await render({ scene, style, threads, tileSize })
     assert.equal(result.checksum, reference)
