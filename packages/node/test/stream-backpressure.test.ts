@@ -4,7 +4,7 @@
 // produced) before reading how far ahead it is. Counts, never time or RSS.
 import { ThreadPool } from "@weft/node"
 import { afterAll, describe, expect, test } from "vitest"
-import { countedNaturals } from "./fixtures/stream-tasks.mjs"
+import { countedNaturals } from "./fixtures/backpressure-tasks.mjs"
 
 const pool = new ThreadPool({ maxWorkers: 1 })
 afterAll(() => pool.shutdown({ wait: true, cancelFutures: true }))
