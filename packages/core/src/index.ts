@@ -41,11 +41,14 @@ export {
   ThreadPool,
   type ThreadPoolOptions,
   type RunOptions,
+  type StreamRunOptions,
+  type TaskStream,
   type MethodRunOptions,
   type ShutdownOptions,
   type PoolStats,
 } from "./pool/thread-pool.js"
 export type { MapOptions } from "./pool/map.js"
+export { transfer } from "./stream/transfer-marker.js"
 export type { Executor, ExecutorRunOptions, ExecutorShutdownOptions } from "./executor.js"
 export type { Percentiles } from "./pool/pool-stats.js"
 export { asCompleted, type AsCompletedOptions, type CompletedFuture } from "./pool/as-completed.js"

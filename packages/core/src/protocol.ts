@@ -35,6 +35,32 @@ export interface RunMessage {
   readonly liveness?: Int32Array
   /** The cancel reason when the thread was cancelled before it started. */
   readonly cancelled?: WireThrown
+  /** A generator target may run ahead of its reader by this many values (its first credits). */
+  readonly credits: number
+  /** The caller listens to `progress()`. */
+  readonly progress?: boolean
+}
+
+/** The reader of a generator thread read values: it may run ahead by `n` more. */
+export interface CreditMessage {
+  readonly t: "credit"
+  readonly id: number
+  readonly n: number
+}
+
+/** The reader of a generator thread stopped: close the generator (its finally blocks run). */
+export interface StopMessage {
+  readonly t: "stop"
+  readonly id: number
+}
+
+/** Values a generator thread yielded, or passed to progress(), in order. */
+export interface ValuesMessage {
+  readonly t: "yield" | "progress"
+  readonly id: number
+  readonly values: readonly unknown[]
+  /** Whether `values` hold tagged primitives to rebuild. */
+  readonly shared: boolean
 }
 
 export interface CancelMessage {
@@ -65,5 +91,5 @@ export interface IdleMessage {
   readonly t: "idle"
 }
 
-export type ToWorker = RunMessage | CancelMessage
-export type FromWorker = DoneMessage | IdleMessage
+export type ToWorker = RunMessage | CancelMessage | CreditMessage | StopMessage
+export type FromWorker = DoneMessage | IdleMessage | ValuesMessage

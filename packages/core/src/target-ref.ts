@@ -1,4 +1,5 @@
-import { ThreadTargetError } from "./errors.js"
+import { ThreadExitError, ThreadTargetError } from "./errors.js"
+import type { WorkerExit } from "./runtime.js"
 import { inlineSource } from "./inline-target.js"
 import type { RunMessage, TargetRef } from "./protocol.js"
 import { describe, registrationOf } from "./registry.js"
@@ -42,4 +43,22 @@ export function prepareCall(target: unknown, method: string | undefined, rawArgs
   }
   const { value: state, shared: stateShared } = captureState(target, label)
   return { target: { kind: "method", ...registered, method }, args, state, shared: shared || stateShared }
+}
+
+/** A Thread subclass that overrides run(): its registration and own fields. */
+export function prepareSubclass(self: object, label: string): LaunchRequest {
+  // The prototype's constructor: an own field named "constructor" is data, not the class.
+  const Class = (Object.getPrototypeOf(self) as { constructor: Function }).constructor
+  const registered = registrationOf(Class)
+  if (registered === undefined) {
+    throw new ThreadTargetError(`${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`)
+  }
+  const { value: state, shared } = captureState(self, label)
+  return { target: { kind: "subclass", ...registered }, args: [], state, shared }
+}
+
+/** The error of a thread whose worker exited before its job finished. */
+export function threadExitError(label: string, exit: WorkerExit): ThreadExitError {
+  const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
+  return new ThreadExitError(`${label} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it finished${detail}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error })
 }

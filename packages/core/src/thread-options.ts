@@ -21,6 +21,10 @@ export interface ThreadOptions<R = unknown> extends RuntimeThreadOptions {
   readonly daemon?: boolean
   /** Cancels the thread (cooperatively) when it aborts. */
   readonly signal?: AbortSignal
+  /** A generator target may run ahead of the reader of `values()` by this many values (default 64). */
+  readonly highWaterMark?: number
+  /** Called with each value the thread passes to `currentThread().progress(value)`, in order, before `join()` settles. */
+  readonly onProgress?: (value: never) => void
 }
 
 /** Options of `Thread.join()`. */

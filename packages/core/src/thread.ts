@@ -1,8 +1,8 @@
 import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
-import { CancelledError, RuntimeError, ThreadExitError, ThreadTargetError, ThreadTerminatedError, TimeoutError } from "./errors.js"
-import { prepareCall, type LaunchRequest } from "./target-ref.js"
+import { CancelledError, RuntimeError, ThreadTerminatedError } from "./errors.js"
+import { prepareCall, prepareSubclass, threadExitError, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
-import { describe, registrationOf } from "./registry.js"
+import { describe } from "./registry.js"
 import { sharedLiveness, threadEnded } from "./liveness.js"
 import { getRuntime, type WorkerHandle } from "./runtime.js"
 import { acquireWorker, threadFinished } from "./spare-worker.js"
@@ -13,7 +13,11 @@ import { allocateIdent, sharedIdentCounter } from "./thread-idents.js"
 import { callExcepthook, swapExcepthook, type Hook } from "./excepthook.js"
 import type { JoinOptions, ThreadOptions } from "./thread-options.js"
 export type { JoinOptions, RuntimeThreadOptions, ThreadOptions } from "./thread-options.js"
-import { assignFields, captureState, writeBackState } from "./object-state.js"
+import { assignFields, writeBackState } from "./object-state.js"
+import { ThreadStream } from "./thread-stream.js"
+import { progressSinkOf } from "./stream/progress.js"
+import type { GeneratorRun, ThreadValues } from "./stream/stream-types.js"
+import { withJoinTimeout } from "./join-timeout.js"
 
 /** What the excepthook receives for a thread that failed while nobody joined it. */
 export interface ExcepthookArgs {
@@ -25,7 +29,7 @@ export interface ExcepthookArgs {
 /** Called for each thread that fails while nobody is joining it (Python's `threading.excepthook`). */
 export type Excepthook = (args: ExcepthookArgs) => void
 
-/** What `join()` resolves with: the awaited return of `run()`, so a subclass's result follows its `run()`. */
+/** What `join()` resolves with: the awaited return of `run()`, so a subclass's result follows its `run()` (a generator's: its return value). */
 export type ThreadResult<T extends Pick<Thread, "run">> = Awaited<ReturnType<T["run"]>>
 
 type Phase = "new" | "running" | "ended"
@@ -72,6 +76,7 @@ export class Thread<R = unknown> {
   /** The main thread's stand-in: alive as long as anyone can ask. */
   #standIn = false
   #callerStack = ""
+  #stream: ThreadStream | undefined
 
   constructor(options?: ThreadOptions<R>)
   constructor(options?: ThreadOptions<R> | typeof REBUILD) {
@@ -93,6 +98,7 @@ export class Thread<R = unknown> {
     const name = this.#options.name as unknown
     this.#name = name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
     this.#daemon = this.#options.daemon ?? callingThread().daemon
+    this.#stream = new ThreadStream(this.#options)
     this.#initSettled()
   }
 
@@ -173,27 +179,41 @@ export class Thread<R = unknown> {
     this[LAUNCH](request)
   }
 
-  /** Resolves with the target's result, or rejects with its error rebuilt. */
+  /** Resolves with the target's result (a generator's return value), or rejects with its error rebuilt. */
+  join<F>(this: GeneratorRun<unknown, F>, options?: JoinOptions): Promise<F>
   join(options?: JoinOptions): Promise<ThreadResult<this>>
-  join(options: JoinOptions = {}): Promise<R> {
+  join(options: JoinOptions = {}): Promise<unknown> {
     if (this.#remote) throw new RuntimeError("cannot join the current thread")
     if (this.#phase === "new") throw new RuntimeError(`cannot join thread ${this.#name} before it is started`)
     this.#joined = true
+    this.#stream?.joined()
     const result = this.#settled.then((value) => value)
     const release = this.#holdWhileJoined()
     if (release !== undefined) result.then(release, release)
     const { timeout } = options
     if (timeout === undefined || this.#phase === "ended") return result
-    return new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        release?.()
-        reject(new TimeoutError(`thread ${this.#name} did not finish within ${timeout} ms; it is still running`))
-      }, Math.max(0, timeout))
-      result.then(
-        (value) => (clearTimeout(timer), resolve(value)),
-        (error) => (clearTimeout(timer), reject(error)),
-      )
-    })
+    return withJoinTimeout(result, timeout, release, this.#name)
+  }
+
+  /** The values a generator target (or `run()`) yields, as it yields them; ends with its return value, or rejects with its error. */
+  values<Y, F>(this: GeneratorRun<Y, F>): ThreadValues<Y, F>
+  values(): ThreadValues<never, ThreadResult<this>>
+  values(): ThreadValues<unknown, unknown> {
+    if (this.#remote || this.#stream === undefined) throw new RuntimeError("a thread cannot read its own values")
+    this.#joined = true // its error reaches the reader: not the excepthook's
+    return this.#stream.values()
+  }
+
+  /** `for await (const value of thread)`: the same as `values()`. */
+  [Symbol.asyncIterator]<Y, F>(this: GeneratorRun<Y, F>): ThreadValues<Y, F>
+  [Symbol.asyncIterator](): ThreadValues<never, ThreadResult<this>>
+  [Symbol.asyncIterator](): ThreadValues<unknown, unknown> {
+    return this.values()
+  }
+
+  /** Inside the thread: passes `value` to the caller's `onProgress` (batched, in order); does nothing when nobody listens. */
+  progress(value: unknown): void {
+    progressSinkOf(this)?.push(value)
   }
 
   /**
@@ -249,18 +269,7 @@ export class Thread<R = unknown> {
   /** Builds what the worker needs; throws (leaving the thread unstarted) on a bad target or argument. */
   #prepare(): LaunchRequest {
     const label = `thread ${this.#name}`
-    if (this.run !== Thread.prototype.run) {
-      // The prototype's constructor: an own field named "constructor" is data, not the class.
-      const Class = (Object.getPrototypeOf(this) as { constructor: Function }).constructor
-      const registered = registrationOf(Class)
-      if (registered === undefined) {
-        throw new ThreadTargetError(
-          `${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`,
-        )
-      }
-      const { value: state, shared } = captureState(this, label)
-      return { target: { kind: "subclass", ...registered }, args: [], state, shared }
-    }
+    if (this.run !== Thread.prototype.run) return prepareSubclass(this, label)
     return prepareCall(this.#options.target, this.#options.method, this.#options.args ?? [], label)
   }
 
@@ -276,6 +285,7 @@ export class Thread<R = unknown> {
       throw error
     }
     this.#handle = handle
+    this.#stream?.attach((message) => this.#handle?.post(message), this.#jobId)
     // The shared counter must exist before the first ident is drawn, or a nested thread's ident repeats its parent's.
     const sharedCounter = runtime.threadId === undefined ? sharedIdentCounter(runtime.capabilities.sharedMemory) : undefined
     this.#ident = handle.threadId ?? allocateIdent()
@@ -287,13 +297,7 @@ export class Thread<R = unknown> {
       const finished = this.#phase === "ended"
       threadEnded(this.#ident, !finished || this.#outcome?.ok !== true)
       if (!finished) {
-        const error = this.#terminating
-          ? new ThreadTerminatedError(`thread ${this.#name} was terminated`)
-          : new ThreadExitError(
-              `thread ${this.#name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it finished${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`,
-              exit.code,
-              exit.error === undefined ? undefined : { cause: exit.error },
-            )
+        const error = this.#terminating ? new ThreadTerminatedError(`thread ${this.#name} was terminated`) : threadExitError(`thread ${this.#name}`, exit)
         this[SETTLE]({ ok: false, error, report: !this.#terminating })
       }
       this.#handle = undefined
@@ -309,6 +313,8 @@ export class Thread<R = unknown> {
       identCounter: sharedCounter,
       liveness: sharedLiveness(runtime.capabilities.sharedMemory),
       cancelled: preCancelled ? serializeThrown(this.#controller.signal.reason) : undefined,
+      credits: this.#stream!.highWaterMark,
+      progress: this.#stream!.listensToProgress,
     }
     handle.post(message)
     const { signal } = this.#options
@@ -325,6 +331,7 @@ export class Thread<R = unknown> {
       void this.#handle?.terminate()
       return
     }
+    if (this.#stream?.receive(message)) return
     if (message.t === "done" && message.id === this.#jobId && this.#phase === "running") this.#onDone(message)
   }
 
@@ -349,6 +356,7 @@ export class Thread<R = unknown> {
     if (this.#phase === "ended" && this.#outcome !== undefined) return
     this.#phase = "ended"
     this.#outcome = outcome
+    this.#stream?.ended(outcome)
     alive.delete(this)
     if (this.#handle !== undefined) threadFinished(getRuntime())
     this.#settle(outcome)

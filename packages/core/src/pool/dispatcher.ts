@@ -6,6 +6,7 @@ import { decodeShared } from "../shareable.js"
 import { FROM_THREAD } from "../shared-record.js"
 import { writeBackState } from "../object-state.js"
 import { unrefTimer } from "../unref-timer.js"
+import { onValues } from "./pool-stream.js"
 import { FAILED, HAS_STATE, RESULT_STRIDE, SHARED, SKIPPED, type PoolFromWorker } from "./pool-protocol.js"
 import { Samples, type PoolStats } from "./pool-stats.js"
 import type { PoolTask, TaskOwner } from "./pool-task.js"
@@ -203,6 +204,9 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
         }
         return
       }
+      case "pool-yield":
+      case "pool-progress":
+        return onValues(worker, message)
       case "pool-ready":
         if (worker.ready) return // a worker is ready once; user code may post imitations later
         if (message.error !== undefined) {
@@ -282,11 +286,13 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   /** Per-task signal or timeout: a waiting task is removed; a running one is asked to stop, then terminated after the grace period. */
   stop(task: Task, error: unknown, reason: unknown): void {
     if (task.done()) return
-    if (this.withdraw(task)) {
-      task.settleError(error)
-      return
-    }
+    const withdrawn = this.withdraw(task)
     task.settleError(error)
+    if (!withdrawn) this.halt(task, reason)
+  }
+
+  /** Asks a running task to stop (its signal aborts, a stream's generator closes); terminates its worker if it still runs it after the grace period. */
+  halt(task: Task, reason: unknown): void {
     const worker = task.worker
     if (worker === undefined || !worker.alive) return
     const seq = task.seq
@@ -307,11 +313,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       if (rare.timer !== undefined) clearTimeout(rare.timer)
       if (rare.onAbort !== undefined) rare.signal!.removeEventListener("abort", rare.onAbort)
     }
-    if (--this.#unsettled === 0 && this.#drainWaiters.length > 0) {
-      const waiters = this.#drainWaiters
-      this.#drainWaiters = []
-      for (const wake of waiters) wake()
-    }
+    if (--this.#unsettled === 0) for (const wake of this.#drainWaiters.splice(0)) wake()
   }
 
   /** shutdown({ cancelFutures }): every task that has not started is cancelled. */

@@ -32,6 +32,10 @@ export interface TaskExtra {
   readonly announce?: boolean
   /** Has a signal or timeout, so its worker may be terminated while it runs: send earlier results before it starts. */
   readonly stoppable?: boolean
+  /** A stream (`pool.stream()`): the target is a generator that may run ahead of its reader by this many values. */
+  readonly stream?: number
+  /** The caller listens to the task's `progress()`. */
+  readonly progress?: boolean
 }
 
 /**
@@ -68,7 +72,14 @@ export interface PoolCancelMessage {
   readonly reason: WireThrown
 }
 
-export type PoolToWorker = PoolInitMessage | PoolTasksMessage | PoolCancelMessage
+/** The reader of stream `seq` read values: its generator may run ahead by `n` more. */
+export interface PoolCreditMessage {
+  readonly t: "pool-credit"
+  readonly seq: number
+  readonly n: number
+}
+
+export type PoolToWorker = PoolInitMessage | PoolTasksMessage | PoolCancelMessage | PoolCreditMessage
 
 export interface PoolReadyMessage {
   readonly t: "pool-ready"
@@ -87,7 +98,16 @@ export interface PoolResultsMessage {
   readonly results: readonly unknown[]
 }
 
-export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage
+/** Values task `seq` yielded (a stream) or passed to progress(), in order, before its result. */
+export interface PoolValuesMessage {
+  readonly t: "pool-yield" | "pool-progress"
+  readonly seq: number
+  readonly values: readonly unknown[]
+  /** Whether `values` hold tagged primitives to rebuild. */
+  readonly shared: boolean
+}
+
+export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage | PoolValuesMessage
 
 export function isPoolMessage(message: unknown): message is PoolToWorker {
   if (typeof message !== "object" || message === null) return false

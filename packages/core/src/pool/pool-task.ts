@@ -1,6 +1,7 @@
 import { Future } from "./future.js"
 import type { TaskExtra } from "./pool-protocol.js"
 import type { SlotControl } from "./slot-control.js"
+import type { ValueStream } from "../stream/value-stream.js"
 
 /** What a task needs from the worker that holds it (the pool's record of that worker). */
 export interface TaskHolder {
@@ -22,6 +23,10 @@ export interface RareFields {
   onAbort?: () => void
   timeout?: number
   timer?: ReturnType<typeof setTimeout>
+  /** A stream's reader side: the values the worker sends go there. */
+  stream?: ValueStream
+  /** The caller's `onProgress`. */
+  onProgress?: (value: unknown) => void
 }
 
 // A pool task is its own Future: one object per task, carrying what the pool needs to send,

@@ -13,6 +13,9 @@ import type { PoolStats } from "./pool-stats.js"
 import { PoolTask } from "./pool-task.js"
 import { allPrimitive, cloneArgs } from "./task-args.js"
 import { TargetTable } from "./target-table.js"
+import { streamOf } from "./pool-stream.js"
+import { highWaterMarkOf } from "../stream/credit-window.js"
+import type { FinalOf, YieldOf } from "../stream/stream-types.js"
 
 export type { PoolStats } from "./pool-stats.js"
 
@@ -20,6 +23,14 @@ type AnyFunction = (...args: never[]) => unknown
 type Method<O> = { [K in keyof O]: O[K] extends AnyFunction ? K : never }[keyof O] & string
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never
 type ResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never
+type ReturnOf<F> = F extends (...args: never[]) => infer R ? R : never
+type GeneratorFunction = (...args: never[]) => Generator<unknown, unknown, never> | AsyncGenerator<unknown, unknown, never>
+
+/**
+ * What `pool.stream()` returns: the values the generator yields, in order, as it yields them; the
+ * final `{ done: true, value }` carries its return value. `return()` (or `break`) stops it in the worker.
+ */
+export type TaskStream<F> = AsyncIterableIterator<YieldOf<ReturnOf<F>>, FinalOf<ReturnOf<F>> | undefined, undefined>
 
 /** Options of `new ThreadPool(options)`; runtime-specific keys (`node`, `deno`, `web`) apply to every worker. */
 export interface ThreadPoolOptions extends RuntimeThreadOptions {
@@ -49,7 +60,7 @@ export interface ThreadPoolOptions extends RuntimeThreadOptions {
 }
 
 /** Per-task options of `ThreadPool.run()`. */
-export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
+export interface RunOptions<A extends readonly unknown[] = readonly unknown[], P = unknown> {
   /** The arguments the target is called with; typed from its parameters. */
   readonly args?: A
   /** Aborting it removes a queued task, or stops a running one (its thread's signal aborts). */
@@ -58,10 +69,21 @@ export interface RunOptions<A extends readonly unknown[] = readonly unknown[]> {
   readonly timeout?: number
   /** Objects to transfer rather than copy; detached at run(). */
   readonly transfer?: readonly object[]
+  /** `true` makes run() return the generator's values as a stream (see `StreamRunOptions`). */
+  readonly stream?: false
+  /** Called with each value the task passes to `currentThread().progress(value)`, in order, before its Future settles. */
+  readonly onProgress?: (value: P) => void
+}
+
+/** `ThreadPool.run(generatorFunction, { stream: true, ... })`: run() returns the values as an async iterator. */
+export interface StreamRunOptions<A extends readonly unknown[] = readonly unknown[], P = unknown> extends Omit<RunOptions<A, P>, "stream"> {
+  readonly stream: true
+  /** How many values the generator may run ahead of the reader (default 64); a paused reader pauses the generator. */
+  readonly highWaterMark?: number
 }
 
 /** `ThreadPool.run()` options for an object target: the method's name and its arguments. */
-export interface MethodRunOptions<A extends readonly unknown[], M extends string> extends RunOptions<A> {
+export interface MethodRunOptions<A extends readonly unknown[], M extends string, P = unknown> extends RunOptions<A, P> {
   /** With an object target: the method to call on the worker's copy of the object. */
   readonly method: M
 }
@@ -143,12 +165,30 @@ export class ThreadPool implements Executor {
     return this.#enqueue(target, undefined, args, undefined, false) as Future<ResultOf<F>>
   }
 
-  /** Like `submit`, with per-task options; with `{ method }` the target is an object whose method runs. */
-  run<F extends AnyFunction>(target: F, options?: RunOptions<ArgsOf<F>>): Future<ResultOf<F>>
-  run<O extends object, M extends Method<O>>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M>): Future<ResultOf<O[M]>>
-  run(target: AnyFunction | object, options: RunOptions & { method?: string } = {}): Future<unknown> {
+  /**
+   * Like `submit`, with per-task options; with `{ method }` the target is an object whose method
+   * runs. With `{ stream: true }` the target is a generator function and run() returns its values
+   * (as `stream()` does), with `highWaterMark`, `signal`, `timeout` (for the whole stream) and `transfer`.
+   */
+  run<F extends GeneratorFunction, P = unknown>(target: F, options: StreamRunOptions<ArgsOf<F>, P>): TaskStream<F>
+  run<F extends AnyFunction, P = unknown>(target: F, options?: RunOptions<ArgsOf<F>, P>): Future<ResultOf<F>>
+  run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M, P>): Future<ResultOf<O[M]>>
+  run(target: AnyFunction | object, options: (RunOptions | StreamRunOptions) & { method?: string } = {}): Future<unknown> | TaskStream<AnyFunction> {
     if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
-    return this.#enqueue(target, options.method, options.args ?? [], options, false)
+    if (options.stream !== true) return this.#enqueue(target, options.method, options.args ?? [], options, false)
+    const highWaterMark = highWaterMarkOf(options.highWaterMark)
+    const task = this.#enqueue(target, options.method, options.args ?? [], options, false, highWaterMark)
+    return streamOf(task, highWaterMark, this.#dispatcher)
+  }
+
+  /**
+   * Runs generator function `target(...args)` on a worker and returns what it yields as an async
+   * iterator, with backpressure: the generator runs ahead of the reader by at most 64 values
+   * (`run(target, { stream: true, highWaterMark })` to choose). `break`/`return()` closes the
+   * generator in the worker (its `finally` blocks run) and resolves once it has stopped.
+   */
+  stream<F extends GeneratorFunction>(target: F, ...args: ArgsOf<F>): TaskStream<F> {
+    return this.run(target, { args, stream: true } as StreamRunOptions<ArgsOf<F>>)
   }
 
   /**
@@ -204,7 +244,7 @@ export class ThreadPool implements Executor {
     if (this.#closed) throw new RuntimeError(`cannot schedule new tasks on ${this.name} after shutdown()`)
   }
 
-  #enqueue(target: unknown, method: string | undefined, args: readonly unknown[], options: RunOptions | undefined, chunk: boolean): Task {
+  #enqueue(target: unknown, method: string | undefined, args: readonly unknown[], options: RunOptions | StreamRunOptions | undefined, chunk: boolean, stream?: number): Task {
     this.#checkOpen()
     const max = this.#options.maxQueue
     const queue = this.#dispatcher.queue
@@ -247,9 +287,13 @@ export class ThreadPool implements Executor {
     }
     const signal = options?.signal
     if (signal !== undefined && timeout === undefined) extra = { ...extra, stoppable: true }
+    const onProgress = options?.onProgress
+    if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function (value) => void, got ${describe(onProgress)}`)
+    // A stream's reader may stop it while it runs: like a task with a signal.
+    if (stream !== undefined || onProgress !== undefined) extra = { ...extra, stream, progress: onProgress !== undefined, stoppable: extra?.stoppable || stream !== undefined }
     const task: Task = new PoolTask(this.#dispatcher, index, payload, extra, transfer)
     this.#dispatcher.adopt()
-    if (self !== undefined || timeout !== undefined || signal !== undefined) task.rare = { self, timeout }
+    if (self !== undefined || timeout !== undefined || signal !== undefined || onProgress !== undefined) task.rare = { self, timeout, onProgress: onProgress as ((value: unknown) => void) | undefined }
     if (this.#captureStacks === true || (this.#captureStacks === "auto" && queue.size < STACK_FLOOD)) task.site = new Error()
     if (signal !== undefined) {
       if (signal.aborted) {

@@ -11,6 +11,8 @@ import { adoptIdentCounter } from "../thread-idents.js"
 import { enterLazyThread, enterThread } from "../thread-registry.js"
 import { getRuntime, type Endpoint } from "../runtime.js"
 import { jobIdOf, SlotControl } from "../pool/slot-control.js"
+import { attachProgress, ProgressBatch } from "../stream/progress.js"
+import { isGeneratorObject, StreamDriver } from "../stream/stream-driver.js"
 import {
   FAILED,
   HAS_STATE,
@@ -53,6 +55,10 @@ let killed = false
 let lastFlush = 0
 let currentSeq = -1
 let currentTask: Thread | undefined
+let currentExtra: TaskExtra | undefined
+/** The running task's generator, when it streams; where its progress() goes, when the caller listens. */
+let currentStream: StreamDriver | undefined
+let currentProgress: ProgressBatch | undefined
 /** Cancel reasons that arrived before their task's thread object existed. */
 const cancelReasons = new Map<number, unknown>()
 
@@ -65,7 +71,11 @@ export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): vo
     case "pool-tasks":
       receive(message)
       return
+    case "pool-credit":
+      if (message.seq === currentSeq) currentStream?.grant(message.n)
+      return
     case "pool-cancel": {
+      if (message.seq === currentSeq) currentStream?.stop() // the stream's reader stopped (or its signal, its timeout)
       const reason = deserializeThrown(message.reason)
       if (message.seq < nextSeq && message.seq !== currentSeq) return // already finished
       if (message.seq === currentSeq && currentTask !== undefined) currentTask.cancel(reason)
@@ -123,6 +133,10 @@ function makeTaskThread(): Thread {
   const flag = slots?.cancelFlag(currentSeq)
   const thread = enterThread(undefined, undefined, info, flag, jobIdOf(currentSeq))
   currentTask = thread
+  if (currentExtra?.progress) {
+    const seq = currentSeq
+    attachProgress(thread, (currentProgress = new ProgressBatch((values, shared, transfer) => parent.post({ t: "pool-progress", seq, values, shared }, transfer))))
+  }
   if (cancelReasons.has(currentSeq)) thread.cancel(cancelReasons.get(currentSeq))
   return thread
 }
@@ -148,6 +162,7 @@ async function pump(): Promise<void> {
         const started = performance.now()
         currentSeq = seq
         currentTask = undefined
+        currentExtra = extra
         enterLazyThread(makeTaskThread, info.ident)
         let status = 0
         let value: unknown
@@ -174,6 +189,7 @@ async function pump(): Promise<void> {
               result = (object[target.method] as (...a: unknown[]) => unknown).apply(object, realArgs)
             } else if (extra.chunk) result = invokeChunk(target, realArgs)
             else result = invoke(target, realArgs)
+            if (extra.stream !== undefined) result = stream(seq, result, extra.stream)
           }
           if (isThenable(result)) {
             flush()
@@ -181,6 +197,7 @@ async function pump(): Promise<void> {
           }
           value = result
           if (typeof value === "object" && value !== null) {
+            if (isGeneratorObject(value)) throw new ThreadTargetError("the task returned a generator, which cannot be sent back: run a generator function with pool.stream(target, ...args) or pool.run(target, { stream: true })")
             let encoded: { value: unknown; shared: boolean }
             try {
               encoded = encodeShared(value)
@@ -197,8 +214,13 @@ async function pump(): Promise<void> {
           status = FAILED
         }
         enterLazyThread(undefined)
+        if (currentProgress !== undefined) {
+          currentProgress.close() // its values go out before the task's result
+          currentProgress = undefined
+        }
         currentSeq = -1
         currentTask = undefined
+        currentExtra = undefined
         if (cancelReasons.size > 0) cancelReasons.delete(seq)
         if (self !== undefined) {
           const { state, error } = collectObject(self, status === FAILED, "the task's object")
@@ -284,6 +306,17 @@ function flush(): void {
 
 function notSendable(error: unknown): TypeError {
   return new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })
+}
+
+/** A stream task: the generator's values go to the reader as it grants credits; the result is its return value. */
+async function stream(seq: number, generator: unknown, credits: number): Promise<unknown> {
+  if (!isGeneratorObject(generator)) throw new ThreadTargetError(`pool.stream() needs a generator function (function* or async function*) as its target; this one returned ${generator === null ? "null" : typeof generator}`)
+  const driver = (currentStream = new StreamDriver(credits, (values, shared, transfer) => parent.post({ t: "pool-yield", seq, values, shared }, transfer)))
+  try {
+    return await driver.drive(generator)
+  } finally {
+    currentStream = undefined
+  }
 }
 
 function invoke(target: ResolvedTarget, args: unknown[]): unknown {

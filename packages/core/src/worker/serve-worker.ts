@@ -7,7 +7,7 @@ import type { ToWorker } from "../protocol.js"
 import { setRuntime, type Endpoint, type Runtime } from "../runtime.js"
 import { setPendingReceiver } from "../thread.js"
 import { handlePoolMessage } from "./pool-runner.js"
-import { cancelJob, runJob } from "./thread-job.js"
+import { cancelJob, controlJob, runJob } from "./thread-job.js"
 
 /** The worker side of weft: adapters' worker entries call it to run the tasks and threads sent to them. */
 export function serveWorker(runtime: Runtime): void {
@@ -32,5 +32,6 @@ function route(parent: Endpoint, message: ToWorker): void {
   if (isPoolMessage(message)) return handlePoolMessage(parent, message)
   if (typeof message !== "object" || message === null) return // not weft's: user code may share the port
   if (message.t === "cancel") return cancelJob(message)
+  if (message.t === "credit" || message.t === "stop") return controlJob(message)
   if (message.t === "run") void runJob(parent, message)
 }

@@ -1,15 +1,18 @@
 // A Thread's worker runs one job: the target, then a `done` answer, then, once every non-daemon
 // thread the job started has ended, `idle` (the parent then terminates the worker).
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
-import { ThreadTargetError } from "../errors.js"
+import { CancelledError, ThreadTargetError } from "../errors.js"
 import { adoptLiveness } from "../liveness.js"
-import type { CancelMessage, DoneMessage, RunMessage } from "../protocol.js"
+import type { CancelMessage, CreditMessage, DoneMessage, RunMessage, StopMessage } from "../protocol.js"
 import type { Endpoint } from "../runtime.js"
 import { decodeShared, encodeShared } from "../shareable.js"
 import { FROM_CALLER, sharedReady } from "../shared-record.js"
 import type { Thread } from "../thread.js"
 import { adoptIdentCounter } from "../thread-idents.js"
 import { enterThread, nonDaemonThreadsEnded } from "../thread-registry.js"
+import { DEFAULT_HIGH_WATER_MARK } from "../stream/credit-window.js"
+import { attachProgress, ProgressBatch } from "../stream/progress.js"
+import { isGeneratorObject, StreamDriver } from "../stream/stream-driver.js"
 import { collectObject, explainFailure, rebuildObject, resolveTarget, type ResolvedTarget } from "./target-call.js"
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
@@ -17,6 +20,11 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 let started = false
 let running: { id: number; thread: Thread } | undefined
 const cancelledBeforeStart = new Map<number, unknown>()
+let port: Endpoint
+/** The job's generator, while it streams. */
+let stream: StreamDriver | undefined
+/** Where the job's progress() goes, when its caller listens. */
+let progress: ProgressBatch | undefined
 
 export function cancelJob(message: CancelMessage): void {
   const reason = deserializeThrown(message.reason)
@@ -24,10 +32,20 @@ export function cancelJob(message: CancelMessage): void {
   else cancelledBeforeStart.set(message.id, reason)
 }
 
+/** The reader of the job's values read some (credit) or stopped (stop: the generator is closed, the thread's signal aborts). */
+export function controlJob(message: CreditMessage | StopMessage): void {
+  if (running?.id !== message.id) return
+  if (message.t === "credit") return stream?.grant(message.n)
+  stream?.stop()
+  running.thread.cancel(new CancelledError(`the reader of thread ${running.thread.name}'s values stopped reading`))
+}
+
 export async function runJob(parent: Endpoint, job: RunMessage): Promise<void> {
   if (started) return // a Thread's worker gets one job; a second run message is not from weft
   started = true
+  port = parent
   const done = await execute(job)
+  progress?.close()
   try {
     parent.post(done)
   } catch (error) {
@@ -83,15 +101,28 @@ async function execute(job: RunMessage): Promise<DoneMessage> {
         thread = begin(job, undefined, undefined)
         call = () => undefined
     }
-    return finish(job, self, { ok: true, value: await call() })
+    return finish(job, self, { ok: true, value: await complete(job, call()) })
   } catch (error) {
     if (thread === undefined) begin(job, undefined, undefined)
     return finish(job, self, { ok: false, error: explainFailure(error, target) })
   }
 }
 
+/** A generator's values go to the caller as it reads them; the job's result is the generator's return value. */
+async function complete(job: RunMessage, result: unknown): Promise<unknown> {
+  if (!isGeneratorObject(result)) return await result
+  const id = job.id
+  stream = new StreamDriver(job.credits ?? DEFAULT_HIGH_WATER_MARK, (values, shared, transfer) => port.post({ t: "yield", id, values, shared }, transfer))
+  try {
+    return await stream.drive(result)
+  } finally {
+    stream = undefined
+  }
+}
+
 function begin(job: RunMessage, Class: Function | undefined, fields: Record<string, unknown> | undefined): Thread {
   const thread = enterThread(Class, fields, job.thread, job.cancelFlag, job.id)
+  if (job.progress) attachProgress(thread, (progress = new ProgressBatch((values, shared, transfer) => port.post({ t: "progress", id: job.id, values, shared }, transfer))))
   running = { id: job.id, thread }
   const early = job.cancelled !== undefined ? deserializeThrown(job.cancelled) : cancelledBeforeStart.get(job.id)
   cancelledBeforeStart.delete(job.id)
