@@ -131,6 +131,9 @@ export const streamCases = group("Streaming", [
     run: () =>
       withPool({ maxWorkers: 1 }, async (pool) => {
         deepEqual(await collect(pool.stream(countTo, 6)), [0, 1, 2, 3, 4, 5])
+        const short = pool.stream(countTo, 1)
+        deepEqual(await short.next(), { value: 0, done: false })
+        deepEqual(await short.next(), { value: "counted 1", done: true }, "the end carries the generator's return value")
         deepEqual(await collect(pool.run(countToLater, { args: [3], stream: true })), [0, 1, 2])
         const bounded = pool.run(countTo, { args: [50], stream: true, highWaterMark: 2 })
         deepEqual(await collect(bounded), Array.from({ length: 50 }, (_, i) => i))
@@ -232,7 +235,7 @@ export const streamCases = group("Streaming", [
         ok(second.value.locked, "the worker holds its own lock")
         ok(second.value.lock.locked() && !second.value.lock.tryAcquire(), "the caller sees the worker's hold on the lock it made")
         proceed.set()
-        deepEqual(await values.next(), { value: undefined, done: true })
+        deepEqual(await values.next(), { value: "relayed", done: true }, "the end carries the generator's return value")
         ok(!second.value.lock.locked(), "the worker's release is seen through the copy")
         ok(!gate.locked())
       }),
