@@ -1,9 +1,9 @@
 // Streaming: a registered generator that a ThreadPool runs, yielding each tile as soon as it is
 // drawn. The caller iterates `pool.stream(renderTiles, ...)` and paints tiles as they arrive,
 // while the worker draws the next ones (at most the stream's highWaterMark ahead). Like
-// renderTile it returns each tile's own pixels, so it needs no shared memory. Tasks only: every
-// worker that runs one imports this module.
-import { currentThread, threadable } from "weftjs"
+// renderTile it returns each tile's own pixels, so it needs no shared memory; `transfer` moves
+// them rather than copying. Tasks only: every worker that runs one imports this module.
+import { currentThread, threadable, transfer } from "weftjs"
 import { drawTile, tileAt, type Scene } from "./mandelbrot.js"
 import type { TileResult } from "./tile-task.js"
 
@@ -16,7 +16,7 @@ export const renderTiles = threadable(
       const tile = tileAt(scene, tileSize, index)
       const pixels = new Uint8ClampedArray(tile.width * tile.height * 4)
       const iterations = drawTile(scene, tile, pixels, tile.width, tile.x, tile.y)
-      yield { index, pixels, iterations, ident }
+      yield transfer({ index, pixels, iterations, ident }, [pixels.buffer])
     }
     return indices.length
   },
