@@ -187,12 +187,14 @@ async function main() {
 
   const latency = { first: [], rawFirst: [], slow: [], rawSlow: [] }
   const echoMs = []
+  // Interleaved so that each measure finds its worker idle for about as long (waking an idle
+  // worker is most of a first value's latency): the echo's worker rested while weft's ran.
   for (let i = 0; i < LATENCY_SAMPLES; i++) {
     latency.first.push(await firstValue(single.weft))
-    latency.rawFirst.push(await firstValue(single.raw))
     const t0 = performance.now()
     await raw.echo()
     echoMs.push(performance.now() - t0)
+    latency.rawFirst.push(await firstValue(single.raw))
   }
   for (let round = 0; round < ROUNDS; round++) {
     await slowConsumerWaits(() => pool.run(numbers, { args: [Number.POSITIVE_INFINITY], stream: true, highWaterMark: 1 }), latency.slow)
