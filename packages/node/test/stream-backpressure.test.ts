@@ -9,13 +9,18 @@ import { countedNaturals } from "./fixtures/backpressure-tasks.mjs"
 const pool = new ThreadPool({ maxWorkers: 1 })
 afterAll(() => pool.shutdown({ wait: true, cancelFutures: true }))
 
+// Node 20 has Atomics.waitAsync; the project's lib (es2022) does not declare it.
+type WaitAsync = (array: Int32Array, index: number, value: number, timeout?: number) => { async: boolean; value: unknown }
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync
+
 /** Resolves once `word[0]` is above `floor`, parking on the word instead of polling. */
 async function untilAbove(word: Int32Array, floor: number): Promise<number> {
   for (;;) {
     const seen = Atomics.load(word, 0)
     if (seen > floor) return seen
-    const wait = Atomics.waitAsync(word, 0, seen, 1000)
-    if (wait.async) await wait.value
+    // "not-equal" (the word moved since the load) is as good as "ok": look again.
+    const wait = waitAsync(word, 0, seen, 1000)
+    if (wait.async) await (wait.value as Promise<unknown>)
   }
 }
 
