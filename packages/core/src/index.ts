@@ -42,6 +42,7 @@ export {
   type ThreadPoolOptions,
   type RunOptions,
   type StreamRunOptions,
+  type MethodStreamRunOptions,
   type TaskStream,
   type MethodRunOptions,
   type ShutdownOptions,

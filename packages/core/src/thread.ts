@@ -200,6 +200,7 @@ export class Thread<R = unknown> {
   values(): ThreadValues<never, ThreadResult<this>>
   values(): ThreadValues<unknown, unknown> {
     if (this.#remote || this.#stream === undefined) throw new RuntimeError("a thread cannot read its own values")
+    if (this.#phase === "new") throw new RuntimeError(`cannot read the values of thread ${this.#name} before it is started`)
     this.#joined = true // its error reaches the reader: not the excepthook's
     return this.#stream.values()
   }

@@ -2,6 +2,8 @@
 // ending early (the generator's finally runs, the worker is free again, a generator that ignores
 // the stop is terminated after the grace period), errors mid-stream, abort, timeout, worker death,
 // Locks in values, transfer and progress. Threads are synchronised with Events, never sleeps.
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
 import { describe, expect, expectTypeOf, test } from "vitest"
 import { CancelledError, Event, Future, Lock, Thread, ThreadExitError, ThreadPool, TimeoutError } from "@weft/node"
 import {
@@ -176,6 +178,15 @@ describe("ThreadPool streams", () => {
     expect(await collect(pool.run(countAsync, { args: [50], stream: true, highWaterMark: 1 }))).toEqual([...Array(50).keys()])
   })
 
+  test("a generator method of an object (style 2) streams from the pool; its fields are written back", async () => {
+    await using pool = new ThreadPool({ maxWorkers: 1 })
+    const counter = new Counter(2)
+    const stream = pool.run(counter, { method: "upTo", args: [5], stream: true })
+    expectTypeOf(stream).toEqualTypeOf<AsyncIterableIterator<number, string | undefined, undefined>>()
+    expect(await collect(stream)).toEqual([2, 3, 4])
+    expect(counter.start).toBe(5)
+  })
+
   test("an endless generator read for 10,000 values, then stopped: its finally runs and the worker is free", async () => {
     await using pool = new ThreadPool({ maxWorkers: 1 })
     const closed = new Event()
@@ -329,4 +340,17 @@ describe("ThreadPool streams", () => {
     await stream.return!()
     expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7, "closed at 7"])
   })
+
+  test("a stream left unread and unclosed does not keep the process alive", async () => {
+    const file = fileURLToPath(new URL("./fixtures/abandoned-stream.mjs", import.meta.url))
+    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "inherit"] })
+    let stdout = ""
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
+    // A limit, not a measurement: a process that has not exited by then never will.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 60_000)
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve))
+    clearTimeout(guard)
+    expect(stdout.trim()).toBe(JSON.stringify({ value: 0, done: false }))
+    expect(code).toBe(0)
+  }, 90_000)
 })

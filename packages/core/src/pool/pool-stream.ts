@@ -36,6 +36,23 @@ export function streamOf<T, R>(task: Task, highWaterMark: number, owner: StreamO
       owner.halt(task, new CancelledError("the stream's reader stopped reading"))
       return task.then(noop, noop)
     },
+    // A generator paused for credits, with no next() pending, waits only for the reader: its worker
+    // must not keep the process alive (a stream left unread and unclosed would, forever).
+    demand: (needed) => {
+      const worker = task.worker
+      if (worker === undefined || !worker.alive || task.done() || worker.referenced === needed) return
+      worker.referenced = needed
+      if (needed) worker.handle.ref()
+      else worker.handle.unref()
+    },
+  })
+  // Synchronously as the task settles, before the pool decides whether its worker rests (unref'd).
+  task.listen(() => {
+    const worker = task.worker
+    if (worker !== undefined && worker.alive && !worker.referenced) {
+      worker.referenced = true
+      worker.handle.ref()
+    }
   })
   ;(task.rare ??= {}).stream = stream as ValueStream
   task.then(

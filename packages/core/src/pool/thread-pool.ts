@@ -88,6 +88,12 @@ export interface MethodRunOptions<A extends readonly unknown[], M extends string
   readonly method: M
 }
 
+/** `ThreadPool.run(object, { method, stream: true })`: the values of a generator method. */
+export interface MethodStreamRunOptions<A extends readonly unknown[], M extends string, P = unknown> extends StreamRunOptions<A, P> {
+  /** The generator method to call on the worker's copy of the object (its fields are written back when it ends). */
+  readonly method: M
+}
+
 /** Options of `ThreadPool.shutdown()`. */
 export interface ShutdownOptions {
   /** Resolve only once every pending task has settled and every worker has exited (default true). */
@@ -171,6 +177,7 @@ export class ThreadPool implements Executor {
    * (as `stream()` does), with `highWaterMark`, `signal`, `timeout` (for the whole stream) and `transfer`.
    */
   run<F extends GeneratorFunction, P = unknown>(target: F, options: StreamRunOptions<ArgsOf<F>, P>): TaskStream<F>
+  run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodStreamRunOptions<ArgsOf<O[M]>, M, P>): TaskStream<O[M]>
   run<F extends AnyFunction, P = unknown>(target: F, options?: RunOptions<ArgsOf<F>, P>): Future<ResultOf<F>>
   run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M, P>): Future<ResultOf<O[M]>>
   run(target: AnyFunction | object, options: (RunOptions | StreamRunOptions) & { method?: string } = {}): Future<unknown> | TaskStream<AnyFunction> {

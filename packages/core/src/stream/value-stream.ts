@@ -12,6 +12,11 @@ export interface StreamControl {
   grant(n: number): void
   /** Stops the producer; the promise resolves once it has stopped (or was made to). */
   stop(): Promise<void> | void
+  /**
+   * Whether anything still depends on the producer: false while it waits for credits and no
+   * next() is pending (only the reader can move it on, so it need not keep the process alive).
+   */
+  demand?(needed: boolean): void
 }
 
 type Ending = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown }
@@ -28,16 +33,21 @@ export class ValueStream<T = unknown, R = unknown> implements AsyncIterableItera
   #finished = false
   /** Values are read and dropped as they come (a Thread joined without reading its values). */
   #discarding = false
+  /** Credits the producer holds: the window plus what was granted, less what arrived. */
+  #producerCredits: number
+  #needed = true
 
   constructor(highWaterMark: number, control: StreamControl) {
     this.#window = new CreditWindow(highWaterMark)
     this.#control = control
+    this.#producerCredits = highWaterMark
   }
 
   /** A batch from the producer. */
   push(values: readonly unknown[], shared: boolean): void {
     if (this.#finished || this.#ending !== undefined || !Array.isArray(values)) return
     const decoded = shared ? (decodeShared(values, FROM_THREAD) as unknown[]) : values
+    this.#producerCredits -= decoded.length
     for (const value of decoded) {
       const waiter = this.#waiters.shift()
       if (waiter !== undefined || this.#discarding) {
@@ -45,6 +55,7 @@ export class ValueStream<T = unknown, R = unknown> implements AsyncIterableItera
         waiter?.resolve({ value, done: false })
       } else this.#buffer.push(value)
     }
+    this.#checkDemand()
   }
 
   /** The producer ended: with its return value, or its error (after the values before it). */
@@ -64,7 +75,9 @@ export class ValueStream<T = unknown, R = unknown> implements AsyncIterableItera
     if (this.#head < this.#buffer.length) return Promise.resolve({ value: this.#take() as T, done: false })
     if (this.#finished) return Promise.resolve({ value: undefined, done: true })
     if (this.#ending !== undefined) return this.#handOutEnding() as Promise<IteratorResult<T, R | undefined>>
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve: resolve as Waiter["resolve"], reject }))
+    const waiting = new Promise<IteratorResult<T, R | undefined>>((resolve, reject) => this.#waiters.push({ resolve: resolve as Waiter["resolve"], reject }))
+    this.#checkDemand()
+    return waiting
   }
 
   /** Stops the producer (its finally blocks run) and resolves once it has stopped. */
@@ -95,7 +108,18 @@ export class ValueStream<T = unknown, R = unknown> implements AsyncIterableItera
 
   #consumed(): void {
     const grant = this.#window.read()
-    if (grant > 0 && this.#ending === undefined && !this.#finished) this.#control.grant(grant)
+    if (grant > 0 && this.#ending === undefined && !this.#finished) {
+      this.#producerCredits += grant
+      this.#control.grant(grant)
+      this.#checkDemand()
+    }
+  }
+
+  #checkDemand(): void {
+    const needed = this.#producerCredits > 0 || this.#waiters.length > 0 || this.#discarding
+    if (needed === this.#needed || this.#control.demand === undefined) return
+    this.#needed = needed
+    this.#control.demand(needed)
   }
 
   #handOutEnding(): Promise<IteratorResult<unknown, unknown>> {
