@@ -312,6 +312,8 @@ function notSendable(error: unknown): TypeError {
 async function stream(seq: number, generator: unknown, credits: number): Promise<unknown> {
   if (!isGeneratorObject(generator)) throw new ThreadTargetError(`pool.stream() needs a generator function (function* or async function*) as its target; this one returned ${generator === null ? "null" : typeof generator}`)
   const driver = (currentStream = new StreamDriver(credits, (values, shared, transfer) => parent.post({ t: "pool-yield", seq, values, shared }, transfer)))
+  // Stopped while its target was still loading: closed before its first value.
+  if (cancelReasons.has(seq) || currentTask?.cancelled === true) driver.stop()
   try {
     return await driver.drive(generator)
   } finally {

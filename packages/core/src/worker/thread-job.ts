@@ -23,6 +23,7 @@ const cancelledBeforeStart = new Map<number, unknown>()
 let port: Endpoint
 /** The job's generator, while it streams. */
 let stream: StreamDriver | undefined
+let stopped = false
 /** Where the job's progress() goes, when its caller listens. */
 let progress: ProgressBatch | undefined
 
@@ -36,6 +37,7 @@ export function cancelJob(message: CancelMessage): void {
 export function controlJob(message: CreditMessage | StopMessage): void {
   if (running?.id !== message.id) return
   if (message.t === "credit") return stream?.grant(message.n)
+  stopped = true
   stream?.stop()
   running.thread.cancel(new CancelledError(`the reader of thread ${running.thread.name}'s values stopped reading`))
 }
@@ -113,6 +115,7 @@ async function complete(job: RunMessage, result: unknown): Promise<unknown> {
   if (!isGeneratorObject(result)) return await result
   const id = job.id
   stream = new StreamDriver(job.credits ?? DEFAULT_HIGH_WATER_MARK, (values, shared, transfer) => port.post({ t: "yield", id, values, shared }, transfer))
+  if (stopped) stream.stop() // the reader stopped before the generator existed
   try {
     return await stream.drive(result)
   } finally {

@@ -21,11 +21,11 @@ threadable(import.meta.url, Counter, { name: "Counter" })
 
 export class Summer extends Thread<number> {
   total = 0
-  constructor(readonly values: number[]) {
+  constructor(readonly numbers: number[]) {
     super({ name: "summer" })
   }
   override run(): number {
-    for (const value of this.values) this.total += value
+    for (const value of this.numbers) this.total += value
     return this.total
   }
 }
