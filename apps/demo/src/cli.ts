@@ -1,7 +1,8 @@
 // The demo's command line, one program for Node (`node dist/cli.js`) and Deno (`deno run ...
 // dist/cli.js`): "weftjs" resolves to the adapter of whichever runs it. It renders a Mandelbrot
-// image with live progress, times serial against 1..N threads in the three styles, checks
-// every image against the serial one, shows where threads do not pay, and writes PNGs.
+// image with live progress (tiles streamed as they are drawn), times serial against 1..N threads
+// in the three styles and streaming, checks every image against the serial one, shows where
+// threads do not pay, and writes PNGs.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import process from "node:process"
@@ -82,15 +83,17 @@ const host = versions.deno ? `Deno ${versions.deno}` : versions.bun ? `Bun ${ver
 console.log(bold(`weft demo: Mandelbrot ${scene.width}x${scene.height}, ${scene.maxIterations} iterations, ${tileSize}px tiles`))
 console.log(dim(`runtime: ${host}, weft adapter "${runtime.name}", ${runtime.availableParallelism()} CPUs available\n`))
 
-// 1. The live render: RenderThreads draining a shared Queue, progress from shared stats.
+// 1. The live render: generators on a pool stream each tile as it is drawn; the bar moves per tile.
 const serial = await render({ scene, style: "serial", tileSize })
-console.log(`${STYLES.queue}, ${maxThreads} threads:`)
+console.log(`${STYLES.stream}, ${maxThreads} threads, tiles streamed as they are drawn:`)
 let lastDrawn = 0
+let arrived = 0
 const live = await render({
   scene,
-  style: "queue",
+  style: "stream",
   threads: maxThreads,
   tileSize,
+  onTile: () => arrived++,
   onProgress: (p) => {
     if (!tty) return
     const now = performance.now()
@@ -104,7 +107,7 @@ const liveOk = live.checksum === serial.checksum
 const failures: string[] = liveOk ? [] : [`live render: ${live.checksum} != ${serial.checksum}`]
 let checked = 1
 process.stdout.write(`${tty ? "\r" : ""}${progressLine({ tilesDone: live.tiles.length, tilesTotal: live.tiles.length, perThread: live.perThread })}\n`)
-console.log(`${live.ms.toFixed(0)} ms, checksum ${live.checksum} ${liveOk ? green("= serial") : red(`!= serial ${serial.checksum}`)}\n`)
+console.log(`${live.ms.toFixed(0)} ms, ${arrived} tiles arrived one by one, checksum ${live.checksum} ${liveOk ? green("= serial") : red(`!= serial ${serial.checksum}`)}\n`)
 
 // 2. The table: serial against 1..N threads in each style.
 if (!values["no-table"]) {
@@ -122,7 +125,7 @@ if (!values["no-table"]) {
   // A second serial run, now that the code is warm, is the baseline.
   const baseline = await render({ scene, style: "serial", tileSize })
   row(baseline, STYLES.serial, baseline.ms)
-  for (const style of ["pool", "bands", "queue"] as const satisfies readonly Style[]) {
+  for (const style of ["pool", "stream", "bands", "queue"] as const satisfies readonly Style[]) {
     for (let threads = 1; threads <= maxThreads; threads++) {
       const r = await render({ scene, style, threads, tileSize })
       row(r, STYLES[style], baseline.ms)

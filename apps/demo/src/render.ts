@@ -1,17 +1,20 @@
-// One render, four ways: on the calling thread (the reference), and in threads in each of
-// Python's three styles. Every way produces the same pixels; `checksum` proves it. Imported by
-// the CLI (Node, Deno), the browser page and the tests alike.
+// One render, five ways: on the calling thread (the reference), in threads in each of Python's
+// three styles, and streamed from generators on a pool (tiles arrive as they are drawn). Every
+// way produces the same pixels; `checksum` proves it. Imported by the CLI (Node, Deno), the
+// browser page and the tests alike.
 import { Lock, Queue, Thread, ThreadPool } from "weftjs"
 import { checksum, renderSerial, tileGrid, type Scene, type Tile } from "./mandelbrot.js"
 import { RenderThread, Stats } from "./render-thread.js"
 import { renderTile } from "./tile-task.js"
+import { renderTiles } from "./tile-stream.js"
 import { TileRenderer } from "./tile-renderer.js"
 
-export type Style = "serial" | "pool" | "bands" | "queue"
+export type Style = "serial" | "pool" | "stream" | "bands" | "queue"
 
 export const STYLES: Readonly<Record<Style, string>> = {
   serial: "serial, no threads",
   pool: "ThreadPool.map(renderTile)",
+  stream: "ThreadPool.stream(renderTiles)",
   bands: "Thread(target=TileRenderer.renderBand)",
   queue: "RenderThread subclasses + Queue + Lock",
 }
@@ -34,10 +37,12 @@ export interface RenderOptions {
   readonly tileSize?: number
   /** "pool" only: tiles per pool task (`map`'s chunksize); batching amortises the hand-off. */
   readonly chunksize?: number
-  /** "pool" only: a running pool to use (and leave running) instead of starting one. */
+  /** "pool" and "stream" only: a running pool to use (and leave running) instead of starting one. */
   readonly pool?: ThreadPool
   /** Called as tiles complete (for "queue": polled from the shared statistics). */
   readonly onProgress?: (progress: Progress) => void
+  /** "stream" only: called with each tile's own pixels the moment it arrives, before onProgress. */
+  readonly onTile?: (tile: Tile, pixels: Uint8ClampedArray, thread: number) => void
 }
 
 export interface RenderResult {
@@ -64,7 +69,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
   const tiles = tileGrid(scene, tileSize)
   const started = performance.now()
-  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, pool: options.pool, onProgress })
+  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, pool: options.pool, onProgress, onTile: options.onTile })
   const ms = performance.now() - started
   return { style, threads, tileSize, tiles, ...drawn, ms, checksum: checksum(drawn.pixels) }
 }
@@ -77,6 +82,7 @@ interface Job {
   readonly chunksize: number
   readonly pool?: ThreadPool
   readonly onProgress?: (progress: Progress) => void
+  readonly onTile?: (tile: Tile, pixels: Uint8ClampedArray, thread: number) => void
 }
 
 /** Runs `step` every 50 ms until `until` settles, without delaying anyone once it has. */
@@ -93,7 +99,7 @@ async function poll(step: () => Promise<void>, until: Promise<void>): Promise<vo
 
 type Drawn = Pick<RenderResult, "pixels" | "owners" | "perThread" | "iterations">
 
-const renderers: Record<Style, (job: Job) => Promise<Drawn>> = { serial, pool, bands, queue }
+const renderers: Record<Style, (job: Job) => Promise<Drawn>> = { serial, pool, stream, bands, queue }
 
 async function serial({ scene, tiles, tileSize, onProgress }: Job): Promise<Drawn> {
   const { pixels, iterations } = renderSerial(scene, tileSize)
@@ -135,6 +141,38 @@ async function pool({ scene, tiles, threads, chunksize, pool: given, onProgress 
     }
   } finally {
     if (given === undefined) await executor.shutdown({ wait: true })
+  }
+  return { pixels: image, owners, perThread, iterations }
+}
+
+/**
+ * Streaming: one generator per thread, each drawing every `threads`-th tile (interleaved, so the
+ * costly middle is shared) and yielding each tile as it is drawn. The streams are consumed side
+ * by side; a tile is blitted (and handed to onTile) the moment it arrives.
+ */
+async function stream({ scene, tiles, tileSize, threads, pool: given, onProgress, onTile }: Job): Promise<Drawn> {
+  const image = new Uint8ClampedArray(scene.width * scene.height * 4)
+  const owners = new Int8Array(tiles.length).fill(-1)
+  const perThread: number[] = Array.from({ length: threads }, () => 0)
+  let iterations = 0
+  let done = 0
+  const executor = given ?? new ThreadPool({ maxWorkers: threads })
+  const shares = Array.from({ length: Math.min(threads, tiles.length) }, (_, k) => tiles.filter((tile) => tile.index % threads === k).map((tile) => tile.index))
+  const consume = async (indices: readonly number[], slot: number): Promise<void> => {
+    for await (const result of executor.stream(renderTiles, scene, tileSize, indices)) {
+      const tile = tiles[result.index]
+      blit(image, scene.width, result.pixels, tile.x, tile.y, tile.width)
+      owners[tile.index] = slot
+      perThread[slot]++
+      iterations += result.iterations
+      onTile?.(tile, result.pixels, slot)
+      onProgress?.({ tilesDone: ++done, tilesTotal: tiles.length, perThread, image, owners })
+    }
+  }
+  try {
+    await Promise.all(shares.map(consume))
+  } finally {
+    if (given === undefined) await executor.shutdown({ wait: true, cancelFutures: true })
   }
   return { pixels: image, owners, perThread, iterations }
 }

@@ -22,6 +22,8 @@ interface DemoState {
   results: { style: string; threads: number; checksum: string; perThread: number[]; ms: number }[]
   serialChecksum: string
   canvasChecksum: string
+  tilesPainted: number
+  streamedChecksum: string
   error: string
 }
 
@@ -82,7 +84,7 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     expect(await page.locator("#timings tbody tr").count()).toBe(2)
   })
 
-  test.each(["pool", "bands"])("the %s style, chosen in the page, draws the same canvas", async (style) => {
+  test.each(["stream", "pool", "bands"])("the %s style, chosen in the page, draws the same canvas", async (style) => {
     await page.selectOption("#style", style)
     await page.locator("#threads").fill("2")
     const before = (await page.evaluate(() => (globalThis as unknown as { demo: DemoState }).demo)).results.length
@@ -92,13 +94,21 @@ describe("the browser demo, built by Vite, in Chromium", () => {
     expect([last.style, last.threads]).toEqual([style, 2])
     expect(last.checksum).toBe(serial)
     expect(state.canvasChecksum).toBe(serial)
+    if (style === "stream") {
+      // Each tile was painted as it arrived; those paints alone made the serial image.
+      expect(state.tilesPainted).toBe(tiles)
+      expect(state.streamedChecksum).toBe(serial)
+    }
   })
 
-  test("the page as a visitor gets it (960x640, 1500 iterations) draws the serial image; a second render runs warm", async () => {
+  test("the page as a visitor gets it (960x640, 1500 iterations) streams tiles onto the canvas and draws the serial image; a second render runs warm", async () => {
     await page.goto(`${server.resolvedUrls!.local[0]}?threads=2`)
     let state = await settled(2)
     const reference = checksum(renderSerial(defaultScene(960, 640, 1500), 32).pixels)
     expect(state.serialChecksum).toBe(reference)
+    expect(state.results.at(-1)?.style).toBe("stream")
+    expect(state.tilesPainted).toBe(tileGrid(defaultScene(960, 640), 32).length)
+    expect(state.streamedChecksum).toBe(reference)
     expect(state.canvasChecksum).toBe(reference)
     await page.click("#render")
     state = await settled(3)

@@ -18,7 +18,10 @@ test("renders, prints the timing table with checksums that match, and writes the
   expect(run.stdout).toMatch(/runtime: Node [\d.]+, weft adapter "node"/)
   const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
   expect(run.stdout).toContain(`match the serial image (checksum ${serial})`)
-  for (const style of ["ThreadPool.map(renderTile)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {
+  // The live render streams: every tile of the 96x64 image (6x4 tiles of 16 px) arrived on its own.
+  expect(run.stdout).toContain("ThreadPool.stream(renderTiles), 2 threads, tiles streamed as they are drawn:")
+  expect(run.stdout).toMatch(new RegExp(`\\d+ ms, 24 tiles arrived one by one, checksum ${serial} = serial`))
+  for (const style of ["ThreadPool.map(renderTile)", "ThreadPool.stream(renderTiles)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {
     const rows = run.stdout.split("\n").filter((line) => line.startsWith(`${style}  `))
     expect(rows.map((line) => line.split(/\s{2,}/)[1])).toEqual(["1", "2"])
     for (const row of rows) expect(row).toContain(`ok ${serial}`)

@@ -45,6 +45,12 @@ function checkRender(state, style) {
   check(serial.style === "serial" && threaded.style === style && threaded.threads === 2, `rendered ${JSON.stringify(state.results.map((r) => [r.style, r.threads]))}`)
   check(state.serialChecksum !== "" && threaded.checksum === state.serialChecksum, `the ${style} render ${threaded.checksum} differs from the serial one ${state.serialChecksum}`)
   check(state.canvasChecksum === state.serialChecksum, `the canvas ${state.canvasChecksum} differs from the serial image ${state.serialChecksum}`)
+  if (style === "stream") {
+    // Streamed: every tile was painted on its own as it arrived, and those paints alone made the image.
+    const tiles = Math.ceil(480 / 32) * Math.ceil(320 / 32)
+    check(state.tilesPainted === tiles, `painted ${state.tilesPainted} tiles as they arrived, expected ${tiles}`)
+    check(state.streamedChecksum === state.serialChecksum, `the canvas painted tile by tile ${state.streamedChecksum} differs from the serial image`)
+  }
 }
 
 async function runCase(cases, classname, name, body) {
@@ -77,12 +83,12 @@ try {
         const classname = `${label} demo page`
         const base = servers[pageKind].url
         const cases = []
-        await runCase(cases, classname, `the page starts with the ${shared ? "Queue + Lock" : "pool"} style and says what it has`, async () => {
+        await runCase(cases, classname, "the page starts with the stream style, paints each tile as it arrives and says what it has", async () => {
           const state = await render(session, `${base}?${query}`)
-          checkRender(state, shared ? "queue" : "pool")
+          checkRender(state, "stream")
           check(/SharedArrayBuffer, Queue and Lock available/.test(state.isolation) === shared, `isolation note: ${state.isolation}`)
         })
-        for (const style of shared ? ["pool", "bands"] : ["bands"]) {
+        for (const style of shared ? ["queue", "pool", "bands"] : ["pool", "bands"]) {
           await runCase(cases, classname, `the ${style} style draws the serial image`, async () => checkRender(await render(session, `${base}?${query}&style=${style}`), style))
         }
         for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${c.message.split("\n").slice(0, 4).join("\n    ")}`)

@@ -29,6 +29,9 @@ describe("the serial reference", () => {
 describe.each<[Style, number]>([
   ["pool", 1],
   ["pool", 2],
+  ["stream", 1],
+  ["stream", 2],
+  ["stream", 3],
   ["bands", 1],
   ["bands", 2],
   ["bands", 3],
@@ -50,5 +53,31 @@ describe.each<[Style, number]>([
 
 test("render() refuses a thread count or a style it does not know", async () => {
   await expect(render({ scene, style: "pool", threads: 0 })).rejects.toThrow(RangeError)
-  await expect(render({ scene, style: "fast" as Style })).rejects.toThrow(/style must be one of serial, pool, bands, queue/)
+  await expect(render({ scene, style: "fast" as Style })).rejects.toThrow(/style must be one of serial, pool, stream, bands, queue/)
+})
+
+test("stream hands each tile to onTile as it arrives, before the render ends, and the tiles alone make the image", async () => {
+  const painted = new Uint8ClampedArray(scene.width * scene.height * 4)
+  const seen: number[] = []
+  let progressCalls = 0
+  const result = await render({
+    scene,
+    style: "stream",
+    threads: 2,
+    tileSize,
+    onTile: (tile, pixels, thread) => {
+      expect(thread === 0 || thread === 1).toBe(true)
+      expect(pixels.length).toBe(tile.width * tile.height * 4)
+      for (let row = 0; row < tile.height; row++) painted.set(pixels.subarray(row * tile.width * 4, (row + 1) * tile.width * 4), ((tile.y + row) * scene.width + tile.x) * 4)
+      seen.push(tile.index)
+    },
+    onProgress: (p) => {
+      progressCalls++
+      expect(p.tilesDone).toBe(seen.length)
+    },
+  })
+  expect(seen.sort((a, b) => a - b)).toEqual(tiles.map((t) => t.index))
+  expect(progressCalls).toBe(tiles.length)
+  expect(checksum(painted)).toBe(referenceChecksum)
+  expect(result.checksum).toBe(referenceChecksum)
 })

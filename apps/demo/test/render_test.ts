@@ -18,7 +18,7 @@ Deno.test({ name: "weft resolves to the Deno adapter", ...options }, () => {
   assert.equal(getRuntime().name, "deno")
 })
 
-for (const [style, threads] of [["pool", 2], ["bands", 2], ["queue", 1], ["queue", 2]] as [Style, number][]) {
+for (const [style, threads] of [["pool", 2], ["stream", 2], ["bands", 2], ["queue", 1], ["queue", 2]] as [Style, number][]) {
   Deno.test({ name: `${style} with ${threads} thread(s) draws the serial image`, ...options }, async () => {
     const result = await render({ scene, style, threads, tileSize })
     assert.equal(result.checksum, reference)
@@ -38,6 +38,8 @@ Deno.test({ name: "the CLI runs under deno run --allow-read --allow-write and it
     const stdout = new TextDecoder().decode(result.stdout)
     assert.equal(result.code, 0, new TextDecoder().decode(result.stderr))
     assert.match(stdout, /runtime: Deno [\d.]+, weft adapter "deno"/)
+    // The live render streamed every tile of the 96x64 image (6x4 tiles of 16 px) on its own.
+    assert.match(stdout, /\d+ ms, 24 tiles arrived one by one, checksum/)
     const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
     assert.ok(stdout.includes(`match the serial image (checksum ${serial})`), stdout)
     assert.ok(readFileSync(join(out, "mandelbrot.png")).length > 100)

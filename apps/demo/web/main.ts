@@ -1,7 +1,8 @@
 // The browser demo: the same render module as the CLI, in Web Workers. "weftjs" resolves to the
 // browser adapter here; the workers run the page's own entry (weft-worker.ts) so the bundled
 // task modules are known by key. Query parameters (for links and the tests): size=WxH,
-// iterations, tile, style, threads.
+// iterations, tile, style, threads. The default style streams: each tile is painted the moment
+// its worker's generator yields it.
 import { configureWeb, getRuntime } from "weftjs"
 import { checksum, defaultScene, tileGrid, type Tile } from "../src/mandelbrot.js"
 import { render, STYLES, type Progress, type RenderResult, type Style } from "../src/render.js"
@@ -30,10 +31,10 @@ const tintInput = $<HTMLInputElement>("tint")
 threadsInput.max = String(Math.max(8, cores))
 threadsInput.value = params.get("threads") ?? String(cores)
 // The Queue + Lock style needs shared memory: an isolated page, in a browser that has
-// SharedArrayBuffer there (WebKitGTK has not). Without it the page starts with the pool style.
+// SharedArrayBuffer there (WebKitGTK has not). Streaming needs none, so the page starts with it.
 const shared = getRuntime().capabilities.sharedMemory
 styleInput.querySelector<HTMLOptionElement>('option[value="queue"]')!.disabled = !shared
-styleInput.value = params.get("style") ?? (shared ? "queue" : "pool")
+styleInput.value = params.get("style") ?? "stream"
 const showThreads = () => ($<HTMLOutputElement>("threads-value").value = threadsInput.value)
 threadsInput.addEventListener("input", showThreads)
 showThreads()
@@ -42,11 +43,22 @@ tintInput.addEventListener("change", () => (overlay.style.visibility = tintInput
 $("isolation").textContent = shared
   ? `Cross-origin isolated: SharedArrayBuffer, Queue and Lock available. ${cores} logical CPUs. ${scene.width}x${scene.height}, ${scene.maxIterations} iterations, ${tileSize}px tiles.`
   : crossOriginIsolated
-    ? "Cross-origin isolated, but this browser has no SharedArrayBuffer: the pool and band styles work, the Queue + Lock style cannot."
-    : "Not cross-origin isolated (no COOP/COEP headers): the pool and band styles work, the Queue + Lock style cannot."
+    ? "Cross-origin isolated, but this browser has no SharedArrayBuffer: the stream, pool and band styles work, the Queue + Lock style cannot."
+    : "Not cross-origin isolated (no COOP/COEP headers): the stream, pool and band styles work, the Queue + Lock style cannot."
 
-/** What the tests read: the last result, checksums, and the canvas's own checksum. */
-const state = { runtime: getRuntime().name, results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[], serialChecksum: "", canvasChecksum: "", error: "" }
+/**
+ * What the tests read: the last result, checksums, and the canvas's own checksum. For a streamed
+ * render also the tiles painted one by one as they arrived, and the canvas they alone made.
+ */
+const state = {
+  runtime: getRuntime().name,
+  results: [] as Omit<RenderResult, "pixels" | "owners" | "tiles">[],
+  serialChecksum: "",
+  canvasChecksum: "",
+  tilesPainted: 0,
+  streamedChecksum: "",
+  error: "",
+}
 Object.assign(globalThis, { demo: state })
 
 function drawImage(pixels: Uint8ClampedArray): void {
@@ -54,19 +66,24 @@ function drawImage(pixels: Uint8ClampedArray): void {
   imageContext.putImageData(new ImageData(new Uint8ClampedArray(pixels), scene.width, scene.height), 0, 0)
 }
 
+/** One tile's own pixels, painted where it belongs: the streamed style calls it as each tile arrives. */
+function drawTilePixels(tile: Tile, pixels: Uint8ClampedArray): void {
+  imageContext.putImageData(new ImageData(new Uint8ClampedArray(pixels), tile.width, tile.height), tile.x, tile.y)
+}
+
+function drawOverlayTile(tile: Tile, owner: number): void {
+  // A light wash plus an outline, so the owner reads on dark and bright parts of the image alike.
+  const rgb = threadColor(owner).join(" ")
+  overlayContext.fillStyle = `rgb(${rgb} / 0.28)`
+  overlayContext.fillRect(tile.x, tile.y, tile.width, tile.height)
+  overlayContext.strokeStyle = `rgb(${rgb} / 0.95)`
+  overlayContext.lineWidth = 2
+  overlayContext.strokeRect(tile.x + 1.5, tile.y + 1.5, tile.width - 3, tile.height - 3)
+}
+
 function drawOverlay(tiles: readonly Tile[], owners: Int8Array): void {
   overlayContext.clearRect(0, 0, scene.width, scene.height)
-  for (const tile of tiles) {
-    const owner = owners[tile.index]
-    if (owner < 0) continue
-    // A light wash plus an outline, so the owner reads on dark and bright parts of the image alike.
-    const rgb = threadColor(owner).join(" ")
-    overlayContext.fillStyle = `rgb(${rgb} / 0.28)`
-    overlayContext.fillRect(tile.x, tile.y, tile.width, tile.height)
-    overlayContext.strokeStyle = `rgb(${rgb} / 0.95)`
-    overlayContext.lineWidth = 2
-    overlayContext.strokeRect(tile.x + 1.5, tile.y + 1.5, tile.width - 3, tile.height - 3)
-  }
+  for (const tile of tiles) if (owners[tile.index] >= 0) drawOverlayTile(tile, owners[tile.index])
 }
 
 function drawLegend(perThread: readonly number[], total: number): void {
@@ -81,7 +98,7 @@ function drawLegend(perThread: readonly number[], total: number): void {
   )
 }
 
-const SHORT: Record<Style, string> = { serial: "serial (page thread)", pool: "ThreadPool.map", bands: "TileRenderer bands", queue: "RenderThread + Queue" }
+const SHORT: Record<Style, string> = { serial: "serial (page thread)", pool: "ThreadPool.map", stream: "ThreadPool.stream", bands: "TileRenderer bands", queue: "RenderThread + Queue" }
 
 let serialMs: number | undefined
 function addTiming(result: RenderResult): void {
@@ -106,6 +123,14 @@ async function run(style: Style, threads: number): Promise<void> {
   for (const button of document.querySelectorAll("button")) button.disabled = true
   let latest: Progress | undefined
   let frame = 0
+  const streamed = style === "stream"
+  state.tilesPainted = 0
+  state.streamedChecksum = ""
+  if (streamed) {
+    // Each tile is painted as it arrives, onto a cleared canvas.
+    imageContext.clearRect(0, 0, scene.width, scene.height)
+    overlayContext.clearRect(0, 0, scene.width, scene.height)
+  }
   const paint = () => {
     frame = 0
     if (!latest) return
@@ -122,12 +147,23 @@ async function run(style: Style, threads: number): Promise<void> {
       style,
       threads,
       tileSize,
+      onTile: (tile, pixels, thread) => {
+        drawTilePixels(tile, pixels)
+        drawOverlayTile(tile, thread)
+        state.tilesPainted++
+      },
       onProgress: (progress) => {
+        if (streamed) {
+          drawLegend(progress.perThread, progress.tilesTotal)
+          return
+        }
         latest = progress
         frame ||= requestAnimationFrame(paint)
       },
     })
     cancelAnimationFrame(frame)
+    // The canvas as the arriving tiles alone painted it, before the whole image is drawn again.
+    if (streamed) state.streamedChecksum = checksum(imageContext.getImageData(0, 0, scene.width, scene.height).data)
     drawImage(result.pixels)
     drawOverlay(result.tiles, result.owners)
     drawLegend(result.perThread, result.tiles.length)

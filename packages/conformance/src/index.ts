@@ -8,6 +8,7 @@ import { primitiveCases } from "./cases/primitives.js"
 import { queueCases } from "./cases/queue.js"
 import { poolCases } from "./cases/pool.js"
 import { pythonCases } from "./cases/python.js"
+import { streamCases } from "./cases/stream.js"
 
 /** Every group of the shared suite, in the order runners report them. */
-export const groups: readonly Group[] = [threadCases, primitiveCases, queueCases, poolCases, pythonCases]
+export const groups: readonly Group[] = [threadCases, primitiveCases, queueCases, poolCases, pythonCases, streamCases]

@@ -16,7 +16,7 @@ const reports = process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../.
 const fixtureRoot = join(webRoot, "test", "fixture-app")
 const fixtureConfig = join(fixtureRoot, "vite.config.ts")
 const only = process.env.WEFT_ENGINES?.split(",") // e.g. WEFT_ENGINES=firefox,webkit-sab
-const grep = process.env.WEFT_SUITE_GREP // only the suite cases whose name contains it
+const grep = process.env.WEFT_SUITE_GREP // only the suite cases whose "group > name" contains it (e.g. "Streaming >")
 
 /** One Vite server for the suite page, behind two fronts: with COOP/COEP and without. */
 async function suiteServers() {

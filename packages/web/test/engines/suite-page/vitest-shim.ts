@@ -82,7 +82,7 @@ function describeError(error: unknown): string {
 export async function runAll(onResult: (result: CaseResult) => void, grep?: string, timeoutMs = 30_000): Promise<CaseResult[]> {
   const results: CaseResult[] = []
   // While working on one case (WEFT_SUITE_GREP): the others are left out, not reported.
-  for (const entry of entries.filter((e) => grep === undefined || e.name.includes(grep))) {
+  for (const entry of entries.filter((e) => grep === undefined || `${e.suite} > ${e.name}`.includes(grep))) {
     const { file: caseFile, suite, name } = entry
     if (entry.skip) {
       results.push({ file: caseFile, suite, name, status: "skipped", ms: 0 })
