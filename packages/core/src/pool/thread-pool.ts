@@ -12,7 +12,7 @@ import type { PoolInitMessage, TaskExtra } from "./pool-protocol.js"
 import type { PoolStats } from "./pool-stats.js"
 import { PoolTask } from "./pool-task.js"
 import { allPrimitive, cloneArgs } from "./task-args.js"
-import { checkTaskArgs, checkTimeout, STACK_FLOOD } from "./task-checks.js"
+import { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./task-checks.js"
 import { TargetTable } from "./target-table.js"
 import { streamOf } from "./pool-stream.js"
 import { highWaterMarkOf } from "../stream/credit-window.js"
@@ -180,7 +180,7 @@ export class ThreadPool implements Executor {
   run<F extends AnyFunction, P = unknown>(target: F, options?: RunOptions<ArgsOf<F>, P>): Future<ResultOf<F>>
   run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M, P>): Future<ResultOf<O[M]>>
   run(target: AnyFunction | object, options: (RunOptions | StreamRunOptions) & { method?: string } = {}): Future<unknown> | TaskStream<AnyFunction> {
-    if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
+    checkRunOptions(options)
     if (options.stream !== true) return this.#enqueue(target, options.method, options.args ?? [], options, false)
     const highWaterMark = highWaterMarkOf(options.highWaterMark)
     const task = this.#enqueue(target, options.method, options.args ?? [], options, false, highWaterMark)
@@ -300,7 +300,7 @@ export class ThreadPool implements Executor {
     const task: Task = new PoolTask(this.#dispatcher, index, payload, extra, transfer)
     this.#dispatcher.adopt()
     if (self !== undefined || timeout !== undefined || signal !== undefined || onProgress !== undefined) task.rare = { self, timeout, onProgress: onProgress as ((value: unknown) => void) | undefined }
-    if (this.#captureStacks === true || (this.#captureStacks === "auto" && queue.size < STACK_FLOOD)) task.site = new Error()
+    if (captureSite(this.#captureStacks, queue.size)) task.site = new Error()
     if (signal !== undefined) {
       if (signal.aborted) {
         task.settleError(abortError(signal.reason))
