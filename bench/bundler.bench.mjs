@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join, posix } from "node:path"
 import { builders, distRoot } from "../packages/bundler/test/matrix/builds.mjs"
-import { median } from "./report.mjs"
+import { median, record } from "./report.mjs"
 
 const rounds = Number(process.env.ROUNDS ?? 3)
 
@@ -60,6 +60,8 @@ for (const tool of tools) {
   const plugin = await timed(tool.build, `${cell}-plugin`, "plugin")
   const worker = bytes(`${cell}-plugin`, /weft-worker[^/]*\.js$/)
   const page = bytes(`${cell}-plugin`, tool.page)
+  record({ table: "@weft/bundler", name: `${tool.name}: worker entry / page bundle`, ratio: worker / page, target: "" })
+  record({ table: "@weft/bundler", name: `${tool.name}: build time, plugin / manual entry`, ratio: plugin / manual, target: "" })
   rows.push([tool.name, kb(worker), kb(page), `${(worker / page).toFixed(2)}×`, ms(bare), ms(manual), ms(plugin), `${(plugin / manual).toFixed(2)}×`, `${(plugin / bare).toFixed(2)}×`])
 }
 

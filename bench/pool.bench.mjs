@@ -9,7 +9,7 @@ import { Piscina } from "piscina"
 import { Tinypool } from "tinypool"
 import { ThreadPool } from "@weft/node"
 import { noop, spin } from "./pool-tasks.mjs"
-import { median } from "./report.mjs"
+import { median, record } from "./report.mjs"
 
 const here = fileURLToPath(import.meta.url)
 const anchorFile = new URL("./pool-anchor-worker.mjs", import.meta.url).href
@@ -183,3 +183,4 @@ const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  
 console.log(row(header))
 console.log(widths.map((w) => "-".repeat(w)).join("  "))
 for (const line of lines) console.log(row(line))
+for (const line of lines) record({ table: "ThreadPool vs peers", name: line[0], ratio: Number(line[5]), target: `${line[7]}`.replace(/^weft /, "") })

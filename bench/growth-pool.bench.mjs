@@ -1,0 +1,144 @@
+// How the pool's per-task cost grows, for weft's ThreadPool, piscina and tinypool in the same run:
+//  1. as maxWorkers grows (2, 8, 32, 128 workers on a 2-core machine: oversubscribed, so this is
+//     the dispatcher's cost per task, not speed-up), a flood of no-op tasks;
+//  2. as the queue grows (1k, 100k, 1M no-op tasks submitted at once, so they wait), pool of 2;
+//  3. cancelling a task deep in a queue of that size (the newest ones), per cancel: an abort
+//     signal for all three, and Future.cancel() for weft.
+// A flat curve (ratio to the smallest size ~1) means O(1) per task. Prints tables; asserts
+// only that results are right.   node bench/growth-pool.bench.mjs   (ROUNDS=n; WEFT_BENCH_SMOKE=1)
+import { loadavg } from "node:os"
+import { Piscina } from "piscina"
+import { Tinypool } from "tinypool"
+import { ThreadPool } from "@weft/node"
+import { noop } from "./pool-tasks.mjs"
+import { median, printColumns, record, size } from "./report.mjs"
+
+const anchorFile = new URL("./pool-anchor-worker.mjs", import.meta.url).href
+const ROUNDS = Number(process.env.ROUNDS ?? size(3, 1))
+const WORKERS = size([2, 8, 32, 128], [2, 4])
+const WORKERS_FLOOD = size(20_000, 200)
+const QUEUES = size([1_000, 100_000, 1_000_000], [100, 1_000])
+/** How many of the newest queued tasks are cancelled (deepest in the queue). */
+const cancelCount = (queued) => Math.min(1_000, queued / 10)
+
+/** Uniform faces: run(arg, signal?) → promise, future(arg)?, close(). */
+const contenders = {
+  weft: (workers) => {
+    const pool = new ThreadPool({ maxWorkers: workers })
+    return {
+      run: (arg, signal) => (signal ? pool.run(noop, { args: [arg], signal }) : pool.submit(noop, arg)),
+      future: (arg) => pool.submit(noop, arg),
+      close: () => pool.shutdown(),
+    }
+  },
+  piscina: (workers) => {
+    const pool = new Piscina({ filename: anchorFile, minThreads: workers, maxThreads: workers })
+    return { run: (arg, signal) => pool.run({ fn: "noop", arg }, signal ? { signal } : undefined), close: () => pool.destroy() }
+  },
+  tinypool: (workers) => {
+    const pool = new Tinypool({ filename: anchorFile, minThreads: workers, maxThreads: workers })
+    return { run: (arg, signal) => pool.run({ fn: "noop", arg }, signal ? { signal } : undefined), close: () => pool.destroy() }
+  },
+}
+const names = Object.keys(contenders)
+
+/** Every worker started and the JIT warm: a few floods. */
+async function warm(pool, workers) {
+  for (let round = 0; round < size(3, 1); round++) await flood(pool, size(Math.max(2_000, workers * 50), workers * 10))
+}
+
+/** `count` no-op tasks submitted at once, then all awaited: µs per task. */
+async function flood(pool, count) {
+  const all = new Array(count)
+  const t0 = performance.now()
+  for (let i = 0; i < count; i++) all[i] = pool.run(i)
+  const values = await Promise.all(all)
+  const elapsed = performance.now() - t0
+  if (values[count - 1] !== count - 1) throw new Error("wrong result")
+  return (elapsed * 1000) / count
+}
+
+/**
+ * `queued` tasks submitted at once; the newest `cancelCount` of them (the deepest in the queue)
+ * are then cancelled, one by one: µs per cancel. The rest must still complete.
+ */
+async function cancelDeep(pool, queued, how) {
+  const cancels = cancelCount(queued)
+  const all = new Array(queued)
+  const handles = []
+  for (let i = 0; i < queued; i++) {
+    if (i < queued - cancels) all[i] = pool.run(i)
+    else if (how === "future") {
+      const future = pool.future(i)
+      handles.push(() => future.cancel())
+      all[i] = future.then(() => "ran", () => "cancelled")
+    } else {
+      const controller = new AbortController()
+      handles.push(() => controller.abort())
+      all[i] = pool.run(i, controller.signal).then(() => "ran", () => "cancelled")
+    }
+  }
+  const t0 = performance.now()
+  for (const cancel of handles) cancel()
+  const elapsed = performance.now() - t0
+  const values = await Promise.all(all)
+  if (values[queued - cancels - 1] !== queued - cancels - 1) throw new Error("wrong result")
+  if (values.slice(queued - cancels).some((v) => v !== "cancelled")) throw new Error("a deep task ran although it was cancelled")
+  return (elapsed * 1000) / cancels
+}
+
+const load = [loadavg()[0]]
+const samples = { workers: {}, queue: {}, abort: {}, cancel: {} }
+for (const curve of Object.keys(samples)) for (const name of names) samples[curve][name] = {}
+const keep = (curve, name, at, value) => (samples[curve][name][at] ??= []).push(value)
+
+for (let round = 0; round < ROUNDS; round++) {
+  // Contenders interleaved within each round, so all see the same machine load.
+  for (const workers of WORKERS) {
+    for (const name of names) {
+      const pool = contenders[name](workers)
+      await warm(pool, workers)
+      keep("workers", name, workers, await flood(pool, WORKERS_FLOOD))
+      await pool.close()
+    }
+  }
+  for (const name of names) {
+    const pool = contenders[name](2)
+    await warm(pool, 2)
+    for (const queued of QUEUES) {
+      keep("queue", name, queued, await flood(pool, queued))
+      keep("abort", name, queued, await cancelDeep(pool, queued, "signal"))
+      if (pool.future) keep("cancel", name, queued, await cancelDeep(pool, queued, "future"))
+    }
+    await pool.close()
+  }
+  load.push(loadavg()[0])
+}
+
+const fmtUs = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(1))
+/** One table per curve: per-task cost of each contender at each size, and its ratio to the smallest size. */
+function curve(key, title, sizeLabel, sizes, unit, goal) {
+  const present = names.filter((name) => Object.keys(samples[key][name]).length > 0)
+  const cost = (name, at) => median(samples[key][name][at])
+  const header = [sizeLabel, ...present.flatMap((name) => [`${name} ${unit}`, "× smallest"])]
+  const lines = sizes.map((at) => [
+    at.toLocaleString("en"),
+    ...present.flatMap((name) => [fmtUs(cost(name, at)), `${(cost(name, at) / cost(name, sizes[0])).toFixed(2)}×`]),
+  ])
+  console.log(`\n${title}`)
+  printColumns(header, lines)
+  const last = sizes.at(-1)
+  for (const name of present) {
+    const growth = cost(name, last) / cost(name, sizes[0])
+    record({ table: title, name: `${name}: ${key} curve, ${last.toLocaleString("en")} vs ${sizes[0].toLocaleString("en")}`, ratio: growth, target: name === "weft" ? goal : "", source: name === "weft" ? "#16" : undefined })
+  }
+  if (present.includes("piscina")) {
+    record({ table: title, name: `weft vs piscina at ${last.toLocaleString("en")} (${key})`, ratio: cost("weft", last) / cost("piscina", last), target: "≤ 1× (piscina)", source: "DESIGN" })
+  }
+}
+
+console.log(`\nPool growth curves: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`)
+curve("workers", `Per-task cost as maxWorkers grows (${WORKERS_FLOOD.toLocaleString("en")} no-op tasks at once)`, "maxWorkers", WORKERS, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
+curve("queue", "Per-task cost as the queue grows (that many no-op tasks submitted at once, pool of 2; submit → last result)", "tasks queued", QUEUES, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
+curve("abort", `Cancelling the newest tasks of a queue of that size by AbortSignal (${cancelCount(QUEUES[0])}–${cancelCount(QUEUES.at(-1))} cancels)`, "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")
+curve("cancel", "Cancelling the newest tasks of a queue of that size by Future.cancel() (weft only)", "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")
