@@ -26,7 +26,7 @@ if (!flags.has("--no-build")) {
 }
 
 const benchEnv = { ...env, WEFT_BENCH_REPORT: "1" }
-if (smoke) Object.assign(benchEnv, { WEFT_BENCH_SMOKE: "1", ROUNDS: "1" })
+if (smoke) Object.assign(benchEnv, { WEFT_BENCH_SMOKE: "1", ROUNDS: "1", TASKS: "200" })
 
 /** Runs one bench file, echoing its output; resolves with its recorded rows and how it ended. */
 function runBench(file) {
