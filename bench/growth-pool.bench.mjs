@@ -2,8 +2,8 @@
 //  1. as maxWorkers grows (2, 8, 32, 128 workers on a 2-core machine: oversubscribed, so this is
 //     the dispatcher's cost per task, not speed-up), a flood of no-op tasks;
 //  2. as the queue grows (1k, 100k, 1M no-op tasks submitted at once, so they wait), pool of 2;
-//  3. cancelling a task deep in a queue of that size (the newest ones), per cancel: an abort
-//     signal for all three, and Future.cancel() for weft.
+//  3. cancelling tasks deep in that queue (the newest 1%, at most 1,000), per cancel: an abort
+//     signal for all three (the same submission as 2), and Future.cancel() for weft.
 // A flat curve (ratio to the smallest size ~1) means O(1) per task. Prints tables; asserts
 // only that results are right.   node bench/growth-pool.bench.mjs   (ROUNDS=n; WEFT_BENCH_SMOKE=1)
 import { loadavg } from "node:os"
@@ -18,8 +18,8 @@ const ROUNDS = Number(process.env.ROUNDS ?? size(3, 1))
 const WORKERS = size([2, 8, 32, 128], [2, 4])
 const WORKERS_FLOOD = size(20_000, 200)
 const QUEUES = size([1_000, 100_000, 1_000_000], [100, 1_000])
-/** How many of the newest queued tasks are cancelled (deepest in the queue). */
-const cancelCount = (queued) => Math.min(1_000, queued / 10)
+/** How many of the newest queued tasks are cancelled (deepest in the queue): 1%, at most 1,000. */
+const cancelCount = (queued) => Math.max(1, Math.min(1_000, queued / 100))
 
 /** Uniform faces: run(arg, signal?) → promise, future(arg)?, close(). */
 const contenders = {
@@ -60,12 +60,14 @@ async function flood(pool, count) {
 
 /**
  * `queued` tasks submitted at once; the newest `cancelCount` of them (the deepest in the queue)
- * are then cancelled, one by one: µs per cancel. The rest must still complete.
+ * are then cancelled, one by one, `how`: by an abort signal or Future.cancel(). The rest must
+ * complete. Returns µs per cancel and µs per task (submitting and running all, cancels not counted).
  */
-async function cancelDeep(pool, queued, how) {
+async function queueAndCancel(pool, queued, how) {
   const cancels = cancelCount(queued)
   const all = new Array(queued)
   const handles = []
+  const t0 = performance.now()
   for (let i = 0; i < queued; i++) {
     if (i < queued - cancels) all[i] = pool.run(i)
     else if (how === "future") {
@@ -78,14 +80,18 @@ async function cancelDeep(pool, queued, how) {
       all[i] = pool.run(i, controller.signal).then(() => "ran", () => "cancelled")
     }
   }
-  const t0 = performance.now()
+  const t1 = performance.now()
   for (const cancel of handles) cancel()
-  const elapsed = performance.now() - t0
+  const t2 = performance.now()
   const values = await Promise.all(all)
+  const t3 = performance.now()
   if (values[queued - cancels - 1] !== queued - cancels - 1) throw new Error("wrong result")
   if (values.slice(queued - cancels).some((v) => v !== "cancelled")) throw new Error("a deep task ran although it was cancelled")
-  return (elapsed * 1000) / cancels
+  return { cancel: ((t2 - t1) * 1000) / cancels, task: ((t1 - t0 + t3 - t2) * 1000) / queued }
 }
+
+/** A long run says where it is (on stderr, so the tables stay clean). */
+const progress = (what) => process.stderr.write(`growth-pool: ${what}\n`)
 
 const load = [loadavg()[0]]
 const samples = { workers: {}, queue: {}, abort: {}, cancel: {} }
@@ -95,6 +101,7 @@ const keep = (curve, name, at, value) => (samples[curve][name][at] ??= []).push(
 for (let round = 0; round < ROUNDS; round++) {
   // Contenders interleaved within each round, so all see the same machine load.
   for (const workers of WORKERS) {
+    progress(`round ${round + 1}/${ROUNDS}: maxWorkers ${workers}`)
     for (const name of names) {
       const pool = contenders[name](workers)
       await warm(pool, workers)
@@ -106,9 +113,11 @@ for (let round = 0; round < ROUNDS; round++) {
     const pool = contenders[name](2)
     await warm(pool, 2)
     for (const queued of QUEUES) {
-      keep("queue", name, queued, await flood(pool, queued))
-      keep("abort", name, queued, await cancelDeep(pool, queued, "signal"))
-      if (pool.future) keep("cancel", name, queued, await cancelDeep(pool, queued, "future"))
+      progress(`round ${round + 1}/${ROUNDS}: ${name}, ${queued.toLocaleString("en")} queued`)
+      const signalled = await queueAndCancel(pool, queued, "signal")
+      keep("queue", name, queued, signalled.task)
+      keep("abort", name, queued, signalled.cancel)
+      if (pool.future) keep("cancel", name, queued, (await queueAndCancel(pool, queued, "future")).cancel)
     }
     await pool.close()
   }
@@ -139,6 +148,6 @@ function curve(key, title, sizeLabel, sizes, unit, goal) {
 
 console.log(`\nPool growth curves: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`)
 curve("workers", `Per-task cost as maxWorkers grows (${WORKERS_FLOOD.toLocaleString("en")} no-op tasks at once)`, "maxWorkers", WORKERS, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
-curve("queue", "Per-task cost as the queue grows (that many no-op tasks submitted at once, pool of 2; submit → last result)", "tasks queued", QUEUES, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
+curve("queue", "Per-task cost as the queue grows (that many no-op tasks submitted at once, pool of 2; submit → last result, the cancels of 3 not counted)", "tasks queued", QUEUES, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
 curve("abort", `Cancelling the newest tasks of a queue of that size by AbortSignal (${cancelCount(QUEUES[0])}–${cancelCount(QUEUES.at(-1))} cancels)`, "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")
 curve("cancel", "Cancelling the newest tasks of a queue of that size by Future.cancel() (weft only)", "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")

@@ -1,6 +1,6 @@
 // Runs every benchmark under bench/ in one go, prints their tables, and ends with one summary of
 // every ratio they recorded and its target (bench/summary.mjs, targets in bench/targets.mjs).
-//   npm run bench [-- <name filter>]
+//   npm run bench [-- <name> ...]   (only the bench files whose names contain one of these)
 //   node scripts/bench.mjs --smoke [--no-build]   tiny sizes, one round: proves every bench runs;
 //     judges no figure; writes a JUnit report (one case per bench file) to $WEFT_REPORT_DIR.
 import { spawn, spawnSync } from "node:child_process"
@@ -13,7 +13,7 @@ import { printSummary, summarize } from "../bench/summary.mjs"
 import { env, ensureRedis, root, setup } from "./setup.mjs"
 
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith("--")))
-const only = process.argv.slice(2).find((a) => !a.startsWith("--"))
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"))
 const smoke = flags.has("--smoke")
 /** A smoke run of one bench file that takes longer than this is stopped and fails. */
 const SMOKE_LIMIT_MS = 120_000
@@ -58,7 +58,7 @@ function runBench(file) {
 
 const load = loadavg()[0]
 const files = readdirSync(join(root, "bench"))
-  .filter((f) => f.endsWith(".bench.mjs") && (!only || f.includes(only)))
+  .filter((f) => f.endsWith(".bench.mjs") && (only.length === 0 || only.some((name) => f.includes(name))))
   .sort()
 const runs = []
 for (const file of files) {
@@ -72,11 +72,15 @@ for (const file of files) {
 }
 
 const machine = `${cpus().length} cores, load average ${load.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`
-printSummary(summarize(runs.flatMap((r) => r.rows), files), smoke ? `smoke run: tiny sizes, figures mean nothing; ${machine}` : machine)
-if (smoke) writeJUnit(runs)
+const summary = summarize(runs.flatMap((r) => r.rows), files)
+printSummary(summary, smoke ? `smoke run: tiny sizes, figures mean nothing; ${machine}` : machine)
+if (smoke) writeJUnit(runs, summary)
 
-/** One test case per bench file: it exited 0 and recorded rows (a bench that skipped itself is "skipped"). */
-function writeJUnit(runs) {
+/**
+ * One test case per bench file: it exited 0 and recorded rows (a bench that skipped itself is
+ * "skipped"); and one for the summary table.
+ */
+function writeJUnit(runs, summary) {
   const dir = process.env.WEFT_REPORT_DIR ?? join(root, "reports")
   mkdirSync(dir, { recursive: true })
   const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
@@ -86,7 +90,9 @@ function writeJUnit(runs) {
     if (run.rows.length === 0) return `${head}><skipped message="${xml(`recorded no ratio: ${run.lastLine}`)}"/></testcase>`
     return `${head}/>`
   })
-  const failures = runs.filter((r) => r.code !== 0).length
+  const measured = summary.filter((r) => Number.isFinite(r.ratio)).length
+  cases.push(`<testcase classname="bench smoke" name="summary table (${summary.length} rows)"${measured > 0 ? "/>" : `><failure message="no bench recorded a ratio"/></testcase>`}`)
+  const failures = runs.filter((r) => r.code !== 0).length + (measured > 0 ? 0 : 1)
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="bench smoke" tests="${cases.length}" failures="${failures}">\n${cases.join("\n")}\n</testsuite></testsuites>\n`
   writeFileSync(join(dir, "bench-smoke.xml"), body)
 }
