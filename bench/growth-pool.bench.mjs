@@ -18,13 +18,16 @@ const ROUNDS = Number(process.env.ROUNDS ?? size(3, 1))
 const WORKERS = size([2, 8, 32, 128], [2, 4])
 const WORKERS_FLOOD = size(20_000, 200)
 const QUEUES = size([1_000, 100_000, 1_000_000], [100, 1_000])
+/** PEERS_MAX_QUEUE=n: piscina and tinypool skip larger queues (their O(n) cancel makes 1M take minutes on a busy machine). */
+const PEERS_MAX_QUEUE = Number(process.env.PEERS_MAX_QUEUE ?? Infinity)
 /** How many of the newest queued tasks are cancelled (deepest in the queue): 1%, at most 1,000. */
 const cancelCount = (queued) => Math.max(1, Math.min(1_000, queued / 100))
 
 /** Uniform faces: run(arg, signal?) → promise, future(arg)?, close(). */
 const contenders = {
   weft: (workers) => {
-    const pool = new ThreadPool({ maxWorkers: workers })
+    // 128 workers on a busy 2-core machine can take longer than the default 5 s to exit.
+    const pool = new ThreadPool({ maxWorkers: workers, terminateTimeout: 60_000 })
     return {
       run: (arg, signal) => (signal ? pool.run(noop, { args: [arg], signal }) : pool.submit(noop, arg)),
       future: (arg) => pool.submit(noop, arg),
@@ -44,7 +47,7 @@ const names = Object.keys(contenders)
 
 /** Every worker started and the JIT warm: a few floods. */
 async function warm(pool, workers) {
-  for (let round = 0; round < size(3, 1); round++) await flood(pool, size(Math.max(2_000, workers * 50), workers * 10))
+  for (let round = 0; round < size(2, 1); round++) await flood(pool, size(Math.max(2_000, workers * 20), workers * 10))
 }
 
 /** `count` no-op tasks submitted at once, then all awaited: µs per task. */
@@ -113,6 +116,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const pool = contenders[name](2)
     await warm(pool, 2)
     for (const queued of QUEUES) {
+      if (name !== "weft" && queued > PEERS_MAX_QUEUE) continue
       progress(`round ${round + 1}/${ROUNDS}: ${name}, ${queued.toLocaleString("en")} queued`)
       const signalled = await queueAndCancel(pool, queued, "signal")
       keep("queue", name, queued, signalled.task)
@@ -128,19 +132,20 @@ const fmtUs = (v) => (v < 10 ? v.toFixed(2) : v.toFixed(1))
 /** One table per curve: per-task cost of each contender at each size, and its ratio to the smallest size. */
 function curve(key, title, sizeLabel, sizes, unit, goal) {
   const present = names.filter((name) => Object.keys(samples[key][name]).length > 0)
-  const cost = (name, at) => median(samples[key][name][at])
+  const cost = (name, at) => (samples[key][name][at] ? median(samples[key][name][at]) : Number.NaN)
   const header = [sizeLabel, ...present.flatMap((name) => [`${name} ${unit}`, "× smallest"])]
   const lines = sizes.map((at) => [
     at.toLocaleString("en"),
-    ...present.flatMap((name) => [fmtUs(cost(name, at)), `${(cost(name, at) / cost(name, sizes[0])).toFixed(2)}×`]),
+    ...present.flatMap((name) => (Number.isNaN(cost(name, at)) ? ["—", "—"] : [fmtUs(cost(name, at)), `${(cost(name, at) / cost(name, sizes[0])).toFixed(2)}×`])),
   ])
   console.log(`\n${title}`)
   printColumns(header, lines)
-  const last = sizes.at(-1)
   for (const name of present) {
+    const last = sizes.findLast((at) => !Number.isNaN(cost(name, at)))
     const growth = cost(name, last) / cost(name, sizes[0])
     record({ table: title, name: `${name}: ${key} curve, ${last.toLocaleString("en")} vs ${sizes[0].toLocaleString("en")}`, ratio: growth, target: name === "weft" ? goal : "", source: name === "weft" ? "#16" : undefined })
   }
+  const last = sizes.findLast((at) => !Number.isNaN(cost("piscina", at)))
   if (present.includes("piscina")) {
     record({ table: title, name: `weft vs piscina at ${last.toLocaleString("en")} (${key})`, ratio: cost("weft", last) / cost("piscina", last), target: "≤ 1× (piscina)", source: "DESIGN" })
   }
