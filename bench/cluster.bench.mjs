@@ -1,8 +1,10 @@
 // ClusterPool (@weft/bullmq) against BullMQ used directly, on the same local Redis:
 // tiny-task throughput and round-trip latency vs a bare Queue + Worker doing the same no-op,
-// and CPU-bound scaling from 1 to 2 serving processes. Prints ratios.
-import { spawn } from "node:child_process"
+// Redis commands per job on each side (INFO commandstats around each flood), and CPU-bound
+// scaling from 1 to 2 serving processes. Prints ratios (the targets are #19's).
+import { spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
+import { readFileSync } from "node:fs"
 import { availableParallelism, loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import { ClusterPool } from "@weft/bullmq"
@@ -10,12 +12,20 @@ import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
 import { startRedis } from "../packages/bullmq/test/redis.mjs"
 import { burn, noop } from "./cluster-tasks.mjs"
-import { median, printTable, us } from "./report.mjs"
+import * as report from "./report.mjs"
 
-const FLOOD = Number(process.env.CLUSTER_BENCH_FLOOD ?? 3000)
-const ROUND_TRIPS = 200
-const CPU_TASKS = 48
+const { median, printTable, us } = report
+// bench/report.mjs's smoke mode (WEFT_BENCH_SMOKE=1: tiny sizes, one round); `size` is read
+// through the namespace so this file also runs beside a report.mjs that predates it.
+const size = report.size ?? ((full) => full)
+
+const FLOOD = Number(process.env.CLUSTER_BENCH_FLOOD ?? size(3000, 100))
+const ROUNDS = Number(process.env.ROUNDS ?? size(3, 1))
+const ROUND_TRIPS = size(200, 8)
+const CPU_TASKS = size(48, 4)
 const CPU_MS = 20
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux). */
+const TICKS = 100
 const CONCURRENCY = 4 // weft-serve's default with 2 threads (2 x maxWorkers)
 
 const cli = fileURLToPath(new URL("../packages/bullmq/dist/cli.js", import.meta.url))
@@ -28,7 +38,7 @@ function startProcess(args, ready) {
   return new Promise((resolve, reject) => {
     const onData = (chunk) => {
       log += chunk
-      if (ready.test(log)) resolve({ stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once("exit", done), child.kill("SIGKILL")))) })
+      if (ready.test(log)) resolve({ pid: child.pid, stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once("exit", done), child.kill("SIGKILL")))) })
     }
     child.stdout.on("data", onData)
     child.stderr.on("data", onData)
@@ -46,6 +56,7 @@ async function weftSide(port) {
   const server = await weftServer(port, queue, 2, CONCURRENCY)
   const pool = new ClusterPool({ connection: { host: "127.0.0.1", port }, queue })
   return {
+    serverPid: server.pid,
     run: (values) => Promise.all(values.map((value) => pool.submit(noop, value))),
     async close() {
       await pool.shutdown()
@@ -73,6 +84,7 @@ async function bareSide(port) {
   })
   let counter = 0
   return {
+    serverPid: server.pid,
     // The same batching ClusterPool does: one addBulk per batch of up to 1000 jobs.
     async run(values) {
       const promises = []
@@ -94,11 +106,48 @@ async function bareSide(port) {
   }
 }
 
-async function flood(side) {
+/** Redis commands executed so far (all clients), from INFO commandstats. */
+async function commandsSoFar(admin) {
+  let calls = 0
+  for (const match of (await admin.info("commandstats")).matchAll(/^cmdstat_(?!info\b)[^:]+:calls=(\d+)/gm)) calls += Number(match[1])
+  return calls
+}
+
+/** CPU time (ms) a process has used so far, all its threads (Linux /proc; undefined elsewhere). */
+function processCpu(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * CPU time (ms) used so far by this process (the callers of both sides; only the side flooding
+ * is busy), one side's server and Redis: how much machine a job costs, whatever share of the
+ * cores the scheduler gave each side. On a machine the flood saturates, throughput ≈ 1 / this.
+ */
+function machineCpu(side, redisPid) {
+  const server = processCpu(side.serverPid)
+  const redis = processCpu(redisPid)
+  if (server === undefined || redis === undefined) return undefined
+  const own = process.cpuUsage()
+  return (own.user + own.system) / 1000 + server + redis
+}
+
+/** Jobs per second of one flood, every result checked; records the flood's Redis commands and CPU per job. */
+async function flood(side, admin, redisPid, costs) {
+  const before = await commandsSoFar(admin)
+  const cpuBefore = machineCpu(side, redisPid)
   const start = performance.now()
   const values = await side.run(Array.from({ length: FLOOD }, (_, i) => i))
-  if (values[FLOOD - 1] !== FLOOD - 1) throw new Error("wrong result")
-  return FLOOD / ((performance.now() - start) / 1000)
+  const rate = FLOOD / ((performance.now() - start) / 1000)
+  const cpuAfter = machineCpu(side, redisPid)
+  for (let i = 0; i < FLOOD; i++) if (values[i] !== i) throw new Error(`wrong result for job ${i}: ${values[i]}`)
+  costs.commands.push(((await commandsSoFar(admin)) - before) / FLOOD)
+  if (cpuBefore !== undefined && cpuAfter !== undefined) costs.cpu.push((cpuAfter - cpuBefore) / FLOOD)
+  return rate
 }
 
 async function roundTrips(side, count, into) {
@@ -110,26 +159,28 @@ async function roundTrips(side, count, into) {
 }
 
 /** Both sides up at once; floods and round trips alternate between them so both see the same machine load. */
-async function compare(port) {
+async function compare(port, redisPid) {
   const weft = await weftSide(port)
   const bare = await bareSide(port)
+  const admin = new Redis({ host: "127.0.0.1", port })
   try {
     for (const side of [weft, bare]) await side.run(Array.from({ length: 200 }, (_, i) => i)) // warm-up
     const throughput = { weft: [], bare: [] }
     const latency = { weft: [], bare: [] }
-    for (let round = 0; round < 3; round++) {
-      throughput.bare.push(await flood(bare))
-      throughput.weft.push(await flood(weft))
-      await roundTrips(bare, ROUND_TRIPS / 4, latency.bare)
-      await roundTrips(weft, ROUND_TRIPS / 4, latency.weft)
+    const costs = { weft: { commands: [], cpu: [] }, bare: { commands: [], cpu: [] } }
+    const perRound = Math.max(1, Math.floor(ROUND_TRIPS / (ROUNDS + 1)))
+    for (let round = 0; round < ROUNDS; round++) {
+      throughput.bare.push(await flood(bare, admin, redisPid, costs.bare))
+      throughput.weft.push(await flood(weft, admin, redisPid, costs.weft))
+      await roundTrips(bare, perRound, latency.bare)
+      await roundTrips(weft, perRound, latency.weft)
     }
-    await roundTrips(bare, ROUND_TRIPS / 4, latency.bare)
-    await roundTrips(weft, ROUND_TRIPS / 4, latency.weft)
-    return {
-      weft: { throughput: median(throughput.weft), latency: median(latency.weft) },
-      bare: { throughput: median(throughput.bare), latency: median(latency.bare) },
-    }
+    await roundTrips(bare, perRound, latency.bare)
+    await roundTrips(weft, perRound, latency.weft)
+    const result = (side) => ({ throughput: median(throughput[side]), latency: median(latency[side]), commands: median(costs[side].commands), cpu: costs[side].cpu.length > 0 ? median(costs[side].cpu) : undefined })
+    return { weft: result("weft"), bare: result("bare") }
   } finally {
+    admin.disconnect()
     await weft.close()
     await bare.close()
   }
@@ -150,19 +201,26 @@ async function measureScaling(port, servers) {
   }
 }
 
+if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) {
+  console.log("redis-server is not installed (scripts/setup.mjs's ensureRedis installs it): the cluster benchmark is skipped")
+  process.exit(0)
+}
+
 const redis = await startRedis()
 try {
   const load = loadavg()[0]
-  const { weft: weftResult, bare: bareResult } = await compare(redis.port)
+  const { weft: weftResult, bare: bareResult } = await compare(redis.port, redis.pid)
   const one = await measureScaling(redis.port, 1)
   const two = await measureScaling(redis.port, 2)
-  printTable(`ClusterPool vs bare BullMQ Queue + Worker (no-op; floods of ${FLOOD} jobs and single round trips, alternating; concurrency ${CONCURRENCY}; one local Redis)`, [
-    { name: "throughput (jobs/s)", weft: weftResult.throughput, baseline: bareResult.throughput, format: (v) => v.toFixed(0), target: ">= 0.9x" },
-    { name: "round-trip latency (median)", weft: weftResult.latency, baseline: bareResult.latency, format: us, target: "<= 1.1x" },
+  printTable(`ClusterPool vs bare BullMQ Queue + Worker (no-op; ${ROUNDS} floods of ${FLOOD} jobs each and single round trips, alternating, medians; concurrency ${CONCURRENCY}; one local Redis)`, [
+    { name: "throughput (jobs/s)", weft: weftResult.throughput, baseline: bareResult.throughput, format: (v) => v.toFixed(0), target: ">= 0.9x", source: "#19" },
+    { name: "round-trip latency (median)", weft: weftResult.latency, baseline: bareResult.latency, format: us, target: "<= 1.1x", source: "#19" },
+    { name: "Redis commands per job (floods)", weft: weftResult.commands, baseline: bareResult.commands, format: (v) => v.toFixed(1), target: "same round trips: ~1x", source: "#19" },
+    ...(weftResult.cpu === undefined ? [] : [{ name: "CPU per job, caller + server + Redis (floods)", weft: weftResult.cpu * 1000, baseline: bareResult.cpu * 1000, format: (v) => `${v.toFixed(0)} µs`, target: "informational: saturated throughput ≈ 1/this", source: "#19" }]),
   ])
   console.log(`(load average when it started: ${load.toFixed(1)} on ${availableParallelism()} cores; other work on the machine inflates latency)`)
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
-    { name: "2 servers vs 1 (tasks/s)", weft: two, baseline: one, format: (v) => v.toFixed(1), target: "2 cores: ideal 2x" },
+    { name: "2 servers vs 1 (tasks/s)", weft: two, baseline: one, format: (v) => v.toFixed(1), target: "2 cores: ideal 2x", source: "#19" },
   ])
 } finally {
   await redis.stop()

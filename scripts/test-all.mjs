@@ -17,6 +17,7 @@ const steps = [
   ["build", ["turbo", "run", "build"]],
   ["typecheck", ["turbo", "run", "typecheck"]],
   ["package lint (publint, attw)", ["turbo", "run", "lint:pkg"]],
+  biomeStep(),
   ["tests", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   packedTarballsStep(),
   benchSmokeStep(),
@@ -26,6 +27,13 @@ const steps = [
 // (scripts/packed); its tests count through reports/packed.xml.
 function packedTarballsStep() {
   return ["packed tarballs", ["node", "scripts/packed/run.mjs"]]
+}
+// Biome's linter (biome.json); fails on an error, prints warnings. The formatter check joins it
+// once the tree has been formatted in one commit (`npm run format`): then set this to true.
+const CHECK_FORMAT = false
+function biomeStep() {
+  const label = CHECK_FORMAT ? "lint + format (biome)" : "lint (biome)"
+  return [label, ["biome", "ci", `--formatter-enabled=${CHECK_FORMAT}`, "packages", "apps", "bench", "scripts"]]
 }
 
 // Every bench/*.bench.mjs once at tiny sizes (no assertion on time) and the summary table:

@@ -47,7 +47,7 @@ before(() => {
   mkdirSync(tarballs, { recursive: true })
   for (const { dir, name } of publicPackages) {
     sh("pnpm", ["pack", "--pack-destination", tarballs], { cwd: join(root, "packages", dir) })
-    const file = readdirSync(tarballs).find((f) => f.startsWith(name.replace("@", "").replace("/", "-") + "-"))
+    const file = readdirSync(tarballs).find((f) => f.startsWith(`${name.replace("@", "").replace("/", "-")}-`))
     assert.ok(file, `pnpm pack wrote no tarball for ${name}`)
     tarballOf.set(name, join(tarballs, file))
   }

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { configurations, launch, missing } from "../../../packages/web/test/engines/browsers.mjs"
+import { configurations, launch, missing, retryOnStall } from "../../../packages/web/test/engines/browsers.mjs"
 import { tally, writeJUnit } from "../../../packages/web/test/engines/report.mjs"
 import { isolationHeaders, serveStatic } from "../../../packages/web/test/engines/static-server.mjs"
 
@@ -19,16 +19,10 @@ function check(condition, message) {
   if (!condition) throw new Error(message)
 }
 
-// WebKitGTK under automation now and then never finishes a page (once in three full runs, on a
-// page that renders in under a second otherwise): one retry on a fresh page, said in the log.
-async function render(browser, url) {
-  try {
-    return await renderOnce(browser, url)
-  } catch (error) {
-    if (!/timed out/.test(String(error?.message ?? error))) throw error
-    console.log(`  retrying ${url} once after: ${String(error?.message ?? error).split("\n")[0]}`)
-    return await renderOnce(browser, url)
-  }
+// A driver that stops answering (WebKitGTK's, under load) relaunches the browser once: see
+// retryOnStall. The page itself is never retried: a render that does not finish fails.
+function render(session, url) {
+  return retryOnStall(session, (browser) => renderOnce(browser, url))
 }
 
 async function renderOnce(browser, url) {
@@ -74,7 +68,8 @@ try {
       failed = true
       continue
     }
-    const browser = await launch(configuration)
+    const session = { configuration, browser: await launch(configuration) }
+    const { browser } = session
     try {
       for (const pageKind of configuration.pages) {
         const shared = pageKind === "isolated" && configuration.sharedArrayBuffer
@@ -83,12 +78,12 @@ try {
         const base = servers[pageKind].url
         const cases = []
         await runCase(cases, classname, `the page starts with the ${shared ? "Queue + Lock" : "pool"} style and says what it has`, async () => {
-          const state = await render(browser, `${base}?${query}`)
+          const state = await render(session, `${base}?${query}`)
           checkRender(state, shared ? "queue" : "pool")
           check(/SharedArrayBuffer, Queue and Lock available/.test(state.isolation) === shared, `isolation note: ${state.isolation}`)
         })
         for (const style of shared ? ["pool", "bands"] : ["bands"]) {
-          await runCase(cases, classname, `the ${style} style draws the serial image`, async () => checkRender(await render(browser, `${base}?${query}&style=${style}`), style))
+          await runCase(cases, classname, `the ${style} style draws the serial image`, async () => checkRender(await render(session, `${base}?${query}&style=${style}`), style))
         }
         for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${c.message.split("\n").slice(0, 4).join("\n    ")}`)
         writeJUnit(join(reports, `demo-${label}.xml`), `demo on ${browser.name} ${browser.version} (${label})`, cases)
@@ -96,7 +91,7 @@ try {
         if (cases.some((c) => c.status === "failed")) failed = true
       }
     } finally {
-      await browser.close()
+      await session.browser.close()
     }
   }
 } finally {

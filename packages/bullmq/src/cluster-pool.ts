@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { Queue, QueueEvents, QueueEventsProducer, type JobsOptions } from "bullmq"
 import type { Redis } from "ioredis"
-import { deserializeThrown, mapTasks, registrationOf, serializeThrown } from "@weft/core/adapter"
+import { captureSite, checkRunOptions, checkTaskArgs, checkTimeout, deserializeThrown, mapTasks, registrationOf, serializeThrown } from "@weft/core/adapter"
 import {
   CancelledError,
   RuntimeError,
@@ -38,8 +38,12 @@ export interface ClusterPoolOptions {
   readonly reconnectTimeout?: number
   /** Seconds finished jobs stay in Redis, so a missed event can still be read (default 3,600). */
   readonly keepFinishedFor?: number
-  /** Append the submit() site to a failed task's stack (default true). */
-  readonly captureStacks?: boolean
+  /**
+   * Append the submit() site to a failed task's stack. Capturing a stack costs microseconds and
+   * memory until the task settles, so "auto" (the default, as ThreadPool's) captures it while
+   * fewer than 64 tasks are pending and skips it during floods.
+   */
+  readonly captureStacks?: boolean | "auto"
   readonly name?: string
 }
 
@@ -75,7 +79,7 @@ export class ClusterPool implements Executor {
   readonly #reconcileInterval: number
   readonly #reconnectTimeout: number
   readonly #keepFor: number
-  readonly #captureStacks: boolean
+  readonly #captureStacks: boolean | "auto"
   readonly #label: string
   readonly #idPrefix = randomBytes(6).toString("hex")
   #counter = 0
@@ -100,7 +104,7 @@ export class ClusterPool implements Executor {
     this.#reconcileInterval = positiveInt(options.reconcileInterval, "reconcileInterval") ?? 5000
     this.#reconnectTimeout = positiveInt(options.reconnectTimeout, "reconnectTimeout") ?? 60_000
     this.#keepFor = positiveInt(options.keepFinishedFor, "keepFinishedFor") ?? 3600
-    this.#captureStacks = options.captureStacks ?? true
+    this.#captureStacks = options.captureStacks ?? "auto"
     const eventsMaxLen = positiveInt(options.eventsMaxLen, "eventsMaxLen") ?? 100_000
     const prefix = options.prefix
     const queueClient = ownClient(options.connection, `${this.name}:queue`)
@@ -130,7 +134,7 @@ export class ClusterPool implements Executor {
 
   /** Like `submit`, with per-task `signal` and `timeout` (from the task's start on its server). */
   run<F extends AnyFunction>(target: F, options: ExecutorRunOptions<ArgsOf<F>> = {}): Future<ResultOf<F>> {
-    if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${options === null ? "null" : typeof options}`)
+    checkRunOptions(options)
     return this.#enqueue(target, options.args ?? [], options, false) as Future<ResultOf<F>>
   }
 
@@ -196,17 +200,19 @@ export class ClusterPool implements Executor {
         `${target.name ? `function ${target.name}` : "an anonymous function"} was never registered, so no server can find it: add threadable(import.meta.url, ${name}) in its module and list that module in the servers' serve({ modules })`,
       )
     }
-    if (!Array.isArray(args)) throw new TypeError(`args of ${this.#label} must be an array`)
+    checkTaskArgs(args, this.#label)
     const label = chunk ? "map item" : "args"
     for (let i = 0; i < args.length; i++) {
-      const reason = unsendable(args[i], `${label}[${i}]`)
+      const arg: unknown = args[i]
+      if (typeof arg !== "object" && typeof arg !== "function" && typeof arg !== "symbol") continue // data as it is
+      const reason = unsendable(arg, `${label}[${i}]`)
       if (reason !== undefined) throw new TypeError(`${reason} (${this.#label})`)
     }
     const timeout = options?.timeout
-    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
+    checkTimeout(timeout)
     const data: TaskJobData = { key: registered.key, url: registered.url, args: encodeValue(args), ...(timeout === undefined ? {} : { timeout }), ...(chunk ? { chunk: true as const } : {}) }
     const task = new ClusterTask(this.#owner, `${this.#idPrefix}-${++this.#counter}`, registered.key, data)
-    if (this.#captureStacks) task.site = new Error()
+    if (captureSite(this.#captureStacks, this.#tasks.size)) task.site = new Error()
     this.#tasks.set(task.id, task)
     const signal = options?.signal
     if (signal !== undefined) {
@@ -267,7 +273,9 @@ export class ClusterPool implements Executor {
     const events = this.#events
     events.on("active", ({ jobId }) => {
       const task = this.#tasks.get(jobId)
-      if (task !== undefined) task.started = true
+      if (task === undefined) return
+      task.started = true
+      task.checked = Date.now() // a word about the job: no need to ask Redis for a while
     })
     events.on("completed", ({ jobId, returnvalue }) => {
       const task = this.#tasks.get(jobId)
@@ -387,19 +395,17 @@ export class ClusterPool implements Executor {
       if (due.length === 0) return
       const client = this.#clients[0]!
       const pipeline = client.pipeline()
-      for (const task of due) pipeline.hmget(this.#queue.toKey(task.id), "finishedOn", "returnvalue", "failedReason")
+      // "timestamp" is set on every job: all four missing means the job is gone (one round trip for all).
+      for (const task of due) pipeline.hmget(this.#queue.toKey(task.id), "finishedOn", "returnvalue", "failedReason", "timestamp")
       const replies = (await pipeline.exec()) ?? []
       for (let i = 0; i < due.length; i++) {
         const task = due[i]!
         task.checked = Date.now()
         const [error, fields] = replies[i] ?? [null, null]
         if (error !== null || task.done()) continue
-        const [finishedOn, returnvalue, failedReason] = fields as (string | null)[]
-        if (finishedOn === null && returnvalue === null && failedReason === null) {
-          const exists = await client.exists(this.#queue.toKey(task.id))
-          if (exists === 0 && !task.done()) {
-            task.settleError(new RuntimeError(`job ${task.id} of queue "${this.queueName}" is no longer in Redis (was Redis restarted without persistence, or the job removed by hand?)`))
-          }
+        const [finishedOn, returnvalue, failedReason, timestamp] = fields as (string | null)[]
+        if (finishedOn === null && returnvalue === null && failedReason === null && timestamp === null) {
+          task.settleError(new RuntimeError(`job ${task.id} of queue "${this.queueName}" is no longer in Redis (was Redis restarted without persistence, or the job removed by hand?)`))
           continue
         }
         if (finishedOn === null) continue

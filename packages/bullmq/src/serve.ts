@@ -73,7 +73,9 @@ export function serve(options: ServeOptions): Server {
   }
   if (options.connection === undefined) throw new TypeError("serve() needs a Redis connection: { connection: { host, port } }")
   const name = options.name ?? `weft-serve-${process.pid}-${serverCounter++}`
-  const pool = new ThreadPool({ name, ...defined({ maxWorkers: options.maxWorkers, graceMs: options.graceMs }) })
+  // No submit() sites on the server: a failed task's stack ends with its caller's site, added by
+  // the ClusterPool; the processor's own frames would only cost a stack capture per job.
+  const pool = new ThreadPool({ name, captureStacks: false, ...defined({ maxWorkers: options.maxWorkers, graceMs: options.graceMs }) })
   const concurrency = options.concurrency ?? 2 * pool.maxWorkers
   const running = new Map<string, Running>()
   const moduleUrls = options.modules.map(toModuleUrl)
@@ -85,20 +87,23 @@ export function serve(options: ServeOptions): Server {
     return created
   }
 
-  const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<string> => {
+  // Two parameters, not BullMQ's third (its AbortSignal): BullMQ then makes no AbortController
+  // per job. It would abort only on worker.cancelJob(), which serve() never calls; a job is
+  // stopped through its own controller below (a caller's cancel event, close()).
+  const processor = async (job: Job, token?: string): Promise<string> => {
     const data = job.data as TaskJobData
     const id = job.id!
     const entry: Running = { controller: new AbortController(), job, token, requeue: false }
     running.set(id, entry)
-    const onAbort = () => entry.controller.abort(signal!.reason)
-    signal?.addEventListener("abort", onAbort, { once: true })
     try {
-      const fn = await resolveTarget(data)
+      const found = lookupRegistered(data.key)
+      const fn = typeof found === "function" ? (found as (...args: unknown[]) => unknown) : await resolveTarget(data)
       const args = decodeValue(data.args) as unknown[]
-      const run = { signal: entry.controller.signal, timeout: data.timeout }
+      const signal = entry.controller.signal
+      const timeout = data.timeout
       const value = data.chunk
-        ? await Promise.all(args.map((item) => pool.run(fn, { args: [item], ...run })))
-        : await pool.run(fn, { args, ...run })
+        ? await Promise.all(args.map((item) => pool.run(fn, { args: [item], signal, timeout })))
+        : await pool.run(fn, { args, signal, timeout })
       const refused = unsendable(value, "the result")
       if (refused !== undefined) throw new TypeError(`${refused} (task "${data.key}")`)
       return encodeValue(value)
@@ -110,7 +115,6 @@ export function serve(options: ServeOptions): Server {
       throw new UnrecoverableError(failureText(serializeThrown(error)))
     } finally {
       running.delete(id)
-      signal?.removeEventListener("abort", onAbort)
     }
   }
 

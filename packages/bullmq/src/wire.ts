@@ -22,7 +22,7 @@ const TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype) as object
  * Why `value` cannot be sent to another machine, naming where inside it (`args[1].lock`), or
  * undefined when it can.
  */
-export function unsendable(value: unknown, path: string, seen = new Set<object>()): string | undefined {
+export function unsendable(value: unknown, path: string, seen?: Set<object>): string | undefined {
   switch (typeof value) {
     case "string":
     case "number":
@@ -37,6 +37,7 @@ export function unsendable(value: unknown, path: string, seen = new Set<object>(
   }
   if (value === null) return undefined
   const object = value as object
+  seen ??= new Set<object>()
   if (seen.has(object)) return undefined
   seen.add(object)
   if (typeof SharedArrayBuffer !== "undefined" && object instanceof SharedArrayBuffer) {

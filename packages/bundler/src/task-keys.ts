@@ -86,7 +86,7 @@ export function findThreadableCalls(code: string): ThreadableCall[] {
       if (code[open] === "(" && !/function\s*$/.test(before)) {
         const commas: number[] = []
         const close = skipBalanced(code, open, commas)
-        calls.push({ open, close, commas, binding: bindingOf(code, i, open, close, commas) })
+        calls.push({ open, close, commas, binding: bindingOf(code, i, close, commas) })
         i = close + 1
         continue
       }
@@ -96,7 +96,7 @@ export function findThreadableCalls(code: string): ThreadableCall[] {
   return calls
 }
 
-function bindingOf(code: string, start: number, open: number, close: number, commas: readonly number[]): string | undefined {
+function bindingOf(code: string, start: number, close: number, commas: readonly number[]): string | undefined {
   const declared = /(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]*)?=\s*$/.exec(code.slice(Math.max(0, start - 300), start))
   if (declared) return declared[1]
   const targetEnd = commas[1] ?? close

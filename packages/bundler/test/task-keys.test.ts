@@ -33,6 +33,7 @@ describe("addTaskKeys", () => {
     const code = [
       `// threadable(import.meta.url, notThis)`,
       `const s = "threadable(import.meta.url, norThis)"`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text holding a template literal
       "const t = `${threadable}(x)`",
       `export const sum: Task = threadable(import.meta.url, (a: number, b: number): number => a + b /* ) */)`,
     ].join("\n")

@@ -56,7 +56,7 @@ function same(a: unknown, b: unknown, seen: Map<object, object>): boolean {
   const keysA = Object.keys(a)
   const keysB = Object.keys(b)
   if (keysA.length !== keysB.length) return false
-  return keysA.every((key) => Object.prototype.hasOwnProperty.call(b, key) && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], seen))
+  return keysA.every((key) => Object.hasOwn(b, key) && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], seen))
 }
 
 type ErrorMatcher = { name?: string; message?: RegExp | string; instanceOf?: Function; check?: (error: unknown) => void }

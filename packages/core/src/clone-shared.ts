@@ -66,7 +66,7 @@ function reattach(original: unknown, copy: unknown, seen: Map<object, unknown>):
   if (original instanceof Date || original instanceof RegExp || original instanceof Error || original instanceof ArrayBuffer) return copy
   const target = copy as Record<string, unknown>
   for (const key of Object.keys(original)) {
-    if (Object.prototype.hasOwnProperty.call(target, key)) target[key] = reattach((original as Record<string, unknown>)[key], target[key], seen)
+    if (Object.hasOwn(target, key)) target[key] = reattach((original as Record<string, unknown>)[key], target[key], seen)
   }
   return copy
 }

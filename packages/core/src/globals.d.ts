@@ -12,7 +12,7 @@ declare function structuredClone<T>(value: T, options?: { transfer?: unknown[] }
 
 
 
-interface EventListenerLike { (event: { type: string }): void }
+type EventListenerLike = (event: { type: string }) => void
 
 interface AbortSignal {
   readonly aborted: boolean

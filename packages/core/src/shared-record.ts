@@ -89,26 +89,47 @@ export function sharedInUse(): boolean {
 }
 
 /** True when a value holds a primitive or raw shared memory anywhere. */
-export function containsShared(value: unknown, seen = new Set<object>()): boolean {
-  if (typeof value !== "object" || value === null) return false
-  if (seen.has(value)) return false
+export function containsShared(value: unknown): boolean {
+  return findInValue(value, false, new Set()) === "shared"
+}
+
+/** What a walk found: a primitive or raw shared memory, or an own `"__proto__"` key. */
+export type ValueFinding = "shared" | "proto"
+
+/**
+ * The first finding in a value, walking objects, arrays, Maps and Sets (opaque values whole), or
+ * `undefined`. Own `"__proto__"` keys count only when `protoKeys` is set (the Queue's codec
+ * renames them).
+ */
+export function findInValue(value: unknown, protoKeys: boolean, seen: Set<object>): ValueFinding | undefined {
+  if (typeof value !== "object" || value === null || seen.has(value)) return undefined
   seen.add(value)
-  if (isShareable(value)) return true
+  if (isShareable(value)) return "shared"
   if (typeof SharedArrayBuffer !== "undefined") {
-    if (value instanceof SharedArrayBuffer) return true
-    if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer
+    if (value instanceof SharedArrayBuffer) return "shared"
+    if (ArrayBuffer.isView(value)) return value.buffer instanceof SharedArrayBuffer ? "shared" : undefined
   }
   if (value instanceof Map) {
-    for (const [k, v] of value) if (containsShared(k, seen) || containsShared(v, seen)) return true
-    return false
+    for (const [k, v] of value) {
+      const found = findInValue(k, protoKeys, seen) ?? findInValue(v, protoKeys, seen)
+      if (found !== undefined) return found
+    }
+    return undefined
   }
   if (value instanceof Set) {
-    for (const v of value) if (containsShared(v, seen)) return true
-    return false
+    for (const v of value) {
+      const found = findInValue(v, protoKeys, seen)
+      if (found !== undefined) return found
+    }
+    return undefined
   }
-  if (isOpaque(value)) return false
-  for (const key of Object.keys(value)) if (containsShared((value as Record<string, unknown>)[key], seen)) return true
-  return false
+  if (isOpaque(value)) return undefined
+  for (const key of Object.keys(value)) {
+    if (protoKeys && key === "__proto__") return "proto"
+    const found = findInValue((value as Record<string, unknown>)[key], protoKeys, seen)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 /** Values that are copied whole, never walked for primitives inside. */

@@ -4,6 +4,7 @@
  * Per-runtime options, keyed by runtime name. Adapters add their key by declaration merging
  * (`node: { resourceLimits }`, `deno: { permissions }`), so one options object works everywhere.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: adapters fill it by declaration merging
 export interface RuntimeThreadOptions {}
 
 type AnyFunction<R> = (...args: never[]) => R | PromiseLike<R>

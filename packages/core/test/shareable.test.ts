@@ -54,6 +54,7 @@ describe("shareable: primitives across the boundary", () => {
   })
 
   test("holes, extra array properties and cycles survive the walk", () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is what this test sends
     const list: unknown[] & { extra?: string } = [1, , 3]
     list.extra = "x"
     const cyclic: Record<string, unknown> = { probe: new Probe(2) }

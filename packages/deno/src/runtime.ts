@@ -1,6 +1,13 @@
-import { createRequire } from "node:module"
-import type { Endpoint, MessageListener, Runtime, SpawnOptions, WorkerExit, WorkerHandle } from "@weft/core/adapter"
+import { type Endpoint, ExitHooks, PostedWorkerHandle, type Runtime, scopeEndpoint, type SpawnOptions, type WorkerHandle, type WorkerScope } from "@weft/core/adapter"
 import type { DenoThreadOptions } from "./options.js"
+
+/** Deno's node:module, loaded on first use (process.getBuiltinModule: Deno 2.1+). */
+function nodeModule(): typeof import("node:module") {
+  const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
+  const loaded = process?.getBuiltinModule?.("node:module") as typeof import("node:module") | undefined
+  if (loaded === undefined) throw new Error("weft loads a module synchronously through process.getBuiltinModule, which needs Deno 2.1 or later")
+  return loaded
+}
 
 // Built as dist/*.js; published to JSR as dist too. Run from source (tests of the adapter
 // itself), the sibling is worker.ts.
@@ -27,65 +34,31 @@ const refSymbol: symbol | undefined =
     ? Object.getOwnPropertySymbols(Worker.prototype).find((s) => s.description === undefined && typeof (Worker.prototype as never)[s] === "function")
     : undefined
 
-class DenoWorkerHandle implements WorkerHandle {
-  readonly exited: Promise<WorkerExit>
-  readonly #worker: Worker
-  readonly #listeners = new Set<MessageListener>()
-  #settle!: (exit: WorkerExit) => void
-  #ended = false
-  #refed = true
-
-  constructor(worker: Worker, daemon: boolean) {
-    this.#worker = worker
-    this.exited = new Promise((resolve) => (this.#settle = resolve))
-    worker.onmessage = (event: MessageEvent) => {
-      if (isExitNotice(event.data)) return this.#end({ code: event.data[EXIT] })
-      for (const listener of this.#listeners) listener(event.data)
-    }
-    // An uncaught error ends a Deno worker; preventDefault keeps it from ending the parent too.
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault()
-      this.#end({ code: null, error: event.error ?? new Error(event.message) })
-    }
-    if (daemon) this.unref()
+/** The parent's handle on a Deno worker: core's PostedWorkerHandle with Deno's hooks. */
+function denoWorkerHandle(worker: Worker, daemon: boolean): WorkerHandle {
+  const handle = new PostedWorkerHandle(
+    { post: (message, transfer) => worker.postMessage(message, transfer as Transferable[]), terminate: () => worker.terminate() },
+    {
+      exitNotice: (data) => (isExitNotice(data) ? { code: data[EXIT] } : undefined),
+      // A worker's messages may arrive after its error event (they travel apart): they still count.
+      dropAfterEnd: false,
+      setRef:
+        refSymbol === undefined ? undefined : (refed) => (worker as unknown as Record<symbol, (ref: boolean) => void>)[refSymbol](refed),
+    },
+  )
+  worker.onmessage = (event: MessageEvent) => handle.receive(event.data)
+  // An uncaught error ends a Deno worker; preventDefault keeps it from ending the parent too.
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault()
+    handle.end({ code: null, error: event.error ?? new Error(event.message) })
   }
-  #end(exit: WorkerExit): void {
-    if (this.#ended) return
-    this.#ended = true
-    this.#worker.terminate()
-    this.#settle(exit)
-  }
-  post(message: unknown, transfer?: readonly object[]): void {
-    this.#worker.postMessage(message, (transfer ?? []) as Transferable[])
-  }
-  listen(onMessage: MessageListener): () => void {
-    this.#listeners.add(onMessage)
-    return () => this.#listeners.delete(onMessage)
-  }
-  close(): void {
-    void this.terminate()
-  }
-  async terminate(): Promise<void> {
-    this.#end({ code: null })
-    await this.exited
-  }
-  ref(): void {
-    this.#setRef(true)
-  }
-  unref(): void {
-    this.#setRef(false)
-  }
-  #setRef(refed: boolean): void {
-    if (refSymbol === undefined || this.#refed === refed || this.#ended) return
-    this.#refed = refed
-    ;(this.#worker as unknown as Record<symbol, (ref: boolean) => void>)[refSymbol]!(refed)
-  }
+  if (daemon) handle.unref()
+  return handle
 }
 
-interface WorkerScope {
-  postMessage(message: unknown, transfer?: Transferable[]): void
-  addEventListener(type: "message" | "unload" | "error", listener: (event: MessageEvent) => void): void
-  close(): void
+interface DenoScope extends WorkerScope {
+  addEventListener(type: "message", listener: (event: { readonly data: unknown }) => void): void
+  addEventListener(type: "error" | "unload", listener: () => void): void
 }
 
 function inWorker(): boolean {
@@ -93,48 +66,19 @@ function inWorker(): boolean {
 }
 
 let parentEndpoint: Endpoint | undefined
-const exitHooks: (() => void)[] = []
-
 /** Core's onExit hooks run before the exit notice, so what they post arrives while the parent still listens. */
-function runExitHooks(): void {
-  for (const hook of exitHooks.splice(0)) {
-    try {
-      hook()
-    } catch {
-      // The worker is ending either way; the notice must still go out.
-    }
-  }
-}
+const exitHooks = new ExitHooks()
 
-/** Inside a worker: the link to the parent, and the hooks that tell it when this worker ends. */
+/** Inside a worker: the link to the parent (core's scopeEndpoint), and the end close() does not see. */
 function workerEndpoint(): Endpoint {
-  const scope = globalThis as unknown as WorkerScope
-  const listeners = new Set<MessageListener>()
-  scope.addEventListener("message", (event) => {
-    for (const listener of listeners) listener(event.data)
-  })
+  const scope = globalThis as unknown as DenoScope
   // Deno.exit(n) in a worker ends only the worker, after dispatching `unload` with Deno.exitCode
-  // set; close() ends it silently, so it is wrapped. Messages posted first arrive first.
-  // An uncaught error ends the worker too: the hooks run first (once; unload finds them done).
-  scope.addEventListener("error", () => runExitHooks())
+  // set; an uncaught error runs the hooks first (once; unload finds them done).
   scope.addEventListener("unload", () => {
-    runExitHooks()
+    exitHooks.run()
     scope.postMessage({ [EXIT]: Deno.exitCode } satisfies ExitNotice)
   })
-  const close = scope.close.bind(scope)
-  scope.close = () => {
-    runExitHooks()
-    scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
-    close()
-  }
-  return {
-    post: (message, transfer) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
-    listen(onMessage) {
-      listeners.add(onMessage)
-      return () => listeners.delete(onMessage)
-    },
-    close: () => scope.close(),
-  }
+  return scopeEndpoint(scope, { closeNotice: { [EXIT]: null } satisfies ExitNotice, exitHooks })
 }
 
 /** The Deno adapter (module workers); importing `@weft/deno` binds core to it. */
@@ -150,7 +94,7 @@ export const denoRuntime: Runtime = {
     // A thread that inherits from a narrowed one is narrowed too.
     const entry = permissions !== undefined || isNarrowed() ? narrowedEntry : workerEntry
     const worker = new Worker(entry, { type: "module", name, ...(permissions === undefined ? {} : { deno: { permissions } }) })
-    return new DenoWorkerHandle(worker, daemon)
+    return denoWorkerHandle(worker, daemon)
   },
   parent(): Endpoint | undefined {
     if (!inWorker()) return undefined
@@ -172,9 +116,11 @@ export const denoRuntime: Runtime = {
       throw new Deno.errors.NotCapable(hint, { cause: error })
     }
   },
-  requireSync: (specifier: string, base: string): unknown => createRequire(base)(specifier),
+  // node:module is reached only when needed: importing it sets up Deno's Node layer in every
+  // worker, 45-80 ms of each fresh thread's start (a bare worker starts in ~60-90 ms).
+  requireSync: (specifier: string, base: string): unknown => nodeModule().createRequire(base)(specifier),
   onExit(hook: () => void): void {
-    exitHooks.push(hook)
+    exitHooks.add(hook)
   },
   keepAlive(): () => void {
     // A pending Atomics.waitAsync does not keep Deno's event loop alive; an interval does.

@@ -1,7 +1,7 @@
 // How Deno workers end, as weft reports it: close(), an uncaught error, daemon threads at exit.
 import assert from "node:assert/strict"
 import { Thread, ThreadExitError } from "@weft/deno"
-import { closeSelf, throwLater } from "./lifecycle-tasks.ts"
+import { closeSelf, putAtOnce, throwLater } from "./lifecycle-tasks.ts"
 
 const options = { sanitizeOps: false, sanitizeResources: false }
 
@@ -40,4 +40,10 @@ Deno.test({ name: "a daemon thread does not keep Deno alive; a non-daemon thread
   assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
   assert.match(stdout, /main done/)
   assert.match(stdout, /non-daemon thread finished/)
+})
+
+// The adapter reaches node:module only when a module must load synchronously (importing it made
+// Deno set up its Node layer in every worker, 45-80 ms of each fresh thread's start).
+Deno.test({ name: "a fresh thread's first Queue works synchronously: the codec loads through node:module on demand", ...options }, async () => {
+  assert.deepEqual(await run(new Thread({ target: putAtOnce, args: [{ n: [1n, "x"] }] })), { ok: true, value: { n: [1n, "x"] } })
 })

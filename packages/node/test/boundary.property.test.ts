@@ -8,7 +8,7 @@
 // weft's shared-record walk (sticky per thread), which is where user data carrying weft's own tag
 // key could be mistaken for a primitive. The "without" blocks therefore run first in this file,
 // before this process has created or received any primitive.
-import { isDeepStrictEqual, inspect } from "node:util"
+import { isDeepStrictEqual } from "node:util"
 import { Lock, Queue, Thread, ThreadExitError, ThreadPool } from "@weft/node"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -26,6 +26,7 @@ import {
   type ErrorSpec,
   type HostileKind,
 } from "./fixtures/boundary-tasks.mjs"
+import { type Settled, settleWithin, show, takePwnedMark } from "./settle-harness.js"
 
 /** Runs per property; WEFT_PROPERTY_RUNS raises it for a longer local soak. */
 const RUNS = Number(process.env.WEFT_PROPERTY_RUNS ?? 25)
@@ -43,9 +44,7 @@ const barrierImitation = () =>
 
 /** Fails (once) when data made this thread import a module; the mark is cleared so later runs report their own. */
 function expectNotPwnedHere(): void {
-  const scope = globalThis as { pwned?: unknown }
-  if (scope.pwned === undefined) return
-  delete scope.pwned
+  if (takePwnedMark() === undefined) return
   throw new Error("pwned: a module named by data ran in the caller's thread")
 }
 
@@ -226,24 +225,8 @@ const errorSpecs: fc.Arbitrary<ErrorSpec> = fc.record({
 
 // --- helpers -----------------------------------------------------------------------------
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
-
 /** Settles a call, or fails the test when it is still pending after SETTLE_MS. */
-function settle<T>(work: PromiseLike<T>, what: string): Promise<Settled<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const pending = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} was still pending after ${SETTLE_MS} ms`)), SETTLE_MS)
-  })
-  const settled = Promise.resolve(work).then(
-    (value): Settled<T> => ({ ok: true, value }),
-    (error: unknown): Settled<T> => ({ ok: false, error }),
-  )
-  return Promise.race([settled, pending]).finally(() => clearTimeout(timer))
-}
-
-function show(value: unknown): string {
-  return inspect(value, { depth: 6, showHidden: false, breakLength: 160 })
-}
+const settle = settleWithin(SETTLE_MS)
 
 /** The comparison: what structuredClone makes of the input, deep-strict equal (prototypes, -0, holes, own `__proto__`). */
 function expectArrivedEqual(actual: unknown, expected: unknown, what: string): void {

@@ -8,9 +8,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { isDeepStrictEqual, inspect } from "node:util"
+import { isDeepStrictEqual } from "node:util"
 import { Lock, Thread, ThreadPool } from "@weft/node"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest"
+import { type Settled, settleWithin, show, takePwnedMark } from "./settle-harness.js"
 import { garbage, hostileEcho, hostileProbe, imitations, postGarbage, returnImitations } from "./fixtures/hostile-tasks.mjs"
 
 const SETTLE_MS = 10_000
@@ -18,23 +19,7 @@ const directory = mkdtempSync(join(tmpdir(), "weft-hostile-"))
 const markerPath = join(directory, "marker")
 const garbageNames = Object.keys(garbage(markerPath))
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
-
-function settle<T>(work: PromiseLike<T>, what: string): Promise<Settled<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const pending = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} was still pending after ${SETTLE_MS} ms`)), SETTLE_MS)
-  })
-  const settled = Promise.resolve(work).then(
-    (value): Settled<T> => ({ ok: true, value }),
-    (error: unknown): Settled<T> => ({ ok: false, error }),
-  )
-  return Promise.race([settled, pending]).finally(() => clearTimeout(timer))
-}
-
-function show(value: unknown): string {
-  return inspect(value, { depth: 5, breakLength: 160 })
-}
+const settle = settleWithin(SETTLE_MS)
 
 /** Resolves, or rejects with an error: never a bare non-error value the caller cannot make sense of. */
 function expectSettledClearly(result: Settled<unknown>, what: string): void {
@@ -72,9 +57,7 @@ async function expectNothingImportedOrThrown(): Promise<void> {
   const seen = await settle(pool.submit(hostileProbe), "probe")
   expect(uncaught.map(show)).toEqual([])
   // Marks are cleared once seen, so each test reports only what it caused.
-  const scope = globalThis as { pwned?: unknown }
-  const pwnedHere = scope.pwned
-  delete scope.pwned
+  const pwnedHere = takePwnedMark()
   const marker = existsSync(markerPath)
   rmSync(markerPath, { force: true })
   expect(pwnedHere).toBeUndefined()

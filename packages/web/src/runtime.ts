@@ -1,7 +1,7 @@
 import type { Endpoint, Runtime, SpawnOptions, WorkerHandle } from "@weft/core/adapter"
 import { currentConfig } from "./config.js"
 import type { WebThreadOptions } from "./options.js"
-import { terminateOnPageHide, WebWorkerHandle } from "./worker-handle.js"
+import { terminateOnPageHide, webWorkerHandle } from "./worker-handle.js"
 import { inDedicatedWorker, onWorkerExit, workerEndpoint } from "./worker-scope.js"
 
 function defaultWorker(): Worker {
@@ -38,7 +38,7 @@ export const webRuntime: Runtime = {
       throw new TypeError(`createWorker() must return a Worker, got ${worker === null ? "null" : typeof worker}`)
     }
     terminateOnPageHide()
-    return new WebWorkerHandle({ worker, describeLoadFailure: loadFailure(createWorker !== undefined) })
+    return webWorkerHandle({ worker, describeLoadFailure: loadFailure(createWorker !== undefined) })
   },
   parent(): Endpoint | undefined {
     if (!inDedicatedWorker()) return undefined

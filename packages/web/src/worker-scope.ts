@@ -1,7 +1,8 @@
-import type { Endpoint, MessageListener } from "@weft/core/adapter"
+import { type Endpoint, ExitHooks, scopeEndpoint, type WorkerScope } from "@weft/core/adapter"
 
-// The worker side of the link: the dedicated worker's global scope as an Endpoint. A browser
-// worker has no exit event, so a worker that ends itself announces it with an envelope.
+// The worker side of the link: the dedicated worker's global scope as an Endpoint (core's
+// scopeEndpoint). A browser worker has no exit event, so a worker that ends itself announces it
+// with an envelope.
 
 export const EXIT = "weft:web-exit"
 export type ExitNotice = { readonly [EXIT]: null }
@@ -10,28 +11,11 @@ export function isExitNotice(data: unknown): data is ExitNotice {
   return typeof data === "object" && data !== null && EXIT in data
 }
 
-const exitHooks: (() => void)[] = []
+const exitHooks = new ExitHooks()
 
 /** Runs `hook` when this worker ends itself (close(), an uncaught error), before the parent hears of it. */
 export function onWorkerExit(hook: () => void): void {
-  exitHooks.push(hook)
-}
-
-function runExitHooks(): void {
-  for (const hook of exitHooks.splice(0)) {
-    try {
-      hook()
-    } catch {
-      // The worker is ending either way; the notice must still go out.
-    }
-  }
-}
-
-interface DedicatedScope {
-  postMessage(message: unknown, transfer?: Transferable[]): void
-  addEventListener(type: "message", listener: (event: MessageEvent) => void): void
-  addEventListener(type: "error", listener: () => void): void
-  close(): void
+  exitHooks.add(hook)
 }
 
 /** True inside a dedicated worker, false on a page (and in shared or service workers). */
@@ -41,32 +25,13 @@ export function inDedicatedWorker(): boolean {
 }
 
 export function workerEndpoint(): Endpoint {
-  const scope = globalThis as unknown as DedicatedScope
-  const listeners = new Set<MessageListener>()
-  scope.addEventListener("message", (event) => {
-    for (const listener of listeners) listener(event.data)
+  // self.close() takes effect only after the running script and its microtasks finish, so the
+  // next queued job would start: the worker parks until the parent, told by the notice, terminates it.
+  return scopeEndpoint(globalThis as unknown as WorkerScope, {
+    closeNotice: { [EXIT]: null } satisfies ExitNotice,
+    exitHooks,
+    afterClose: haltUntilTerminated,
   })
-  // self.close() ends a worker silently, and only after the running script and its microtasks
-  // finish, so the next queued job would start. Wrapped so it behaves like process.exit(): the
-  // parent hears of it (after every message posted before), and nothing else runs here while
-  // the parent terminates the worker.
-  // An uncaught error ends the worker too (the parent's handle treats it as fatal): hooks first.
-  scope.addEventListener("error", () => runExitHooks())
-  const close = scope.close.bind(scope)
-  scope.close = () => {
-    runExitHooks()
-    scope.postMessage({ [EXIT]: null } satisfies ExitNotice)
-    close()
-    haltUntilTerminated()
-  }
-  return {
-    post: (message, transfer) => scope.postMessage(message, (transfer ?? []) as Transferable[]),
-    listen(onMessage) {
-      listeners.add(onMessage)
-      return () => listeners.delete(onMessage)
-    },
-    close: () => scope.close(),
-  }
 }
 
 /** Parks this worker for good; the parent terminates it on the exit notice. */

@@ -257,7 +257,7 @@ export const poolCases = group("ThreadPool", [
     name: "addDoneCallback runs once settled (at once if already done); result({ timeout }) rejects TimeoutError while the task runs on",
     requires: { sharedMemory: true },
     run: () =>
-      busyPool({}, async (pool, release, held) => {
+      busyPool({}, async (_pool, release, held) => {
         const calls: string[] = []
         held.addDoneCallback((f) => calls.push(`held:${String(f.done())}`))
         await rejects(held.result({ timeout: 5 }), { instanceOf: TimeoutError })

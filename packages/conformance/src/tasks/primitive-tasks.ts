@@ -1,6 +1,6 @@
 // Targets for the primitive and Queue cases. Imported again inside every worker that runs one.
 // Blocking faces (`*Sync`) are exercised here, inside threads, where every runtime may block.
-import { Barrier, BoundedSemaphore, Condition, currentThread, Event, getIdent, Lock, Queue, RLock, Semaphore, Thread, threadable } from "@weft/core"
+import { type Barrier, type BoundedSemaphore, type Condition, currentThread, Event, getIdent, Lock, Queue, RLock, type Semaphore, Thread, threadable } from "@weft/core"
 
 function raise(flags: Int32Array, index: number, value = 1): void {
   Atomics.store(flags, index, value)

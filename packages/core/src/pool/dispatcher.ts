@@ -160,7 +160,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   #adapt(run: number): void {
     this.#avgRun = this.#avgRun < 0 ? run : this.#avgRun * 0.8 + run * 0.2
     const depth = Math.ceil(QUEUED_WORK_MS / Math.max(this.#avgRun, 0.001))
-    this.#depth = depth < MIN_DEPTH ? MIN_DEPTH : depth > MAX_DEPTH ? MAX_DEPTH : depth
+    this.#depth = Math.min(MAX_DEPTH, Math.max(MIN_DEPTH, depth))
   }
 
   /** An idle worker takes back half of the not-yet-started tasks of the busiest one. */

@@ -84,6 +84,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     })
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a Future is a thenable on purpose (await future)
   then<A = T, B = never>(
     onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

@@ -12,6 +12,7 @@ import type { PoolInitMessage, TaskExtra } from "./pool-protocol.js"
 import type { PoolStats } from "./pool-stats.js"
 import { PoolTask } from "./pool-task.js"
 import { allPrimitive, cloneArgs } from "./task-args.js"
+import { checkTaskArgs, checkTimeout, STACK_FLOOD } from "./task-checks.js"
 import { TargetTable } from "./target-table.js"
 
 export type { PoolStats } from "./pool-stats.js"
@@ -73,8 +74,6 @@ export interface ShutdownOptions {
   /** Cancel every task that has not started (default false). */
   readonly cancelFutures?: boolean
 }
-
-const STACK_FLOOD = 64
 
 // Before the class body below reads Symbol.asyncDispose (WebKit has none).
 ensureDisposeSymbols()
@@ -217,7 +216,7 @@ export class ThreadPool implements Executor {
     let payload: unknown = args
     let transfer: readonly object[] | undefined
     let self: object | undefined
-    if (!Array.isArray(args)) throw new TypeError(`args of ${label} must be an array, got ${describe(args)}`)
+    checkTaskArgs(args, label)
     if (typeof target === "function" && method === undefined) {
       index = this.#targets.indexOfFunction(target)
       if (options?.transfer !== undefined || !allPrimitive(args)) {
@@ -241,8 +240,8 @@ export class ThreadPool implements Executor {
     }
     if (chunk) extra = { ...extra, chunk: true }
     const timeout = options?.timeout
+    checkTimeout(timeout)
     if (timeout !== undefined) {
-      if (typeof timeout !== "number" || !(timeout >= 0)) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
       extra = { ...extra, announce: true, stoppable: true }
     }
     const signal = options?.signal

@@ -32,6 +32,7 @@ import {
 
 const FLUSH_EVERY_MS = 4
 const POLL_MS = 0.1
+const POLL_TRIES = 16
 
 let parent: Endpoint
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
@@ -245,14 +246,17 @@ function pollForTasks(): boolean {
   const receiveNow = parent.receiveNow
   if (receiveNow === undefined) return false
   const until = performance.now() + POLL_MS
-  do {
+  // The clock is read every POLL_TRIES tries: each reading allocates (a boxed number), and reading
+  // it on every try made most of a worker's garbage (1.6 of 2.5 KB per one-at-a-time task),
+  // which grew its young generation, and the process's RSS, by about 2 MiB within ~660 tasks.
+  for (let tries = 1; ; tries++) {
     const received = receiveNow.call(parent)
     if (received !== undefined) {
       handlePoolMessage(parent, received.message as PoolToWorker)
       if (head < queue.length) return true
     }
-  } while (performance.now() < until)
-  return false
+    if (tries % POLL_TRIES === 0 && performance.now() >= until) return false
+  }
 }
 
 function claim(seq: number): boolean {

@@ -4,13 +4,16 @@
 import { RuntimeError } from "../errors.js"
 import { isPoolMessage } from "../pool/pool-protocol.js"
 import type { ToWorker } from "../protocol.js"
-import { setRuntime, type Endpoint, type Runtime } from "../runtime.js"
+import { getRuntime, setRuntime, type Endpoint, type Runtime } from "../runtime.js"
 import { setPendingReceiver } from "../thread.js"
 import { handlePoolMessage } from "./pool-runner.js"
 import { cancelJob, runJob } from "./thread-job.js"
 
-/** The worker side of weft: adapters' worker entries call it to run the tasks and threads sent to them. */
-export function serveWorker(runtime: Runtime): void {
+/**
+ * The worker side of weft: adapters' worker entries call it to run the tasks and threads sent to them.
+ * Without an argument it serves the runtime the adapter's entry already bound (its import did it).
+ */
+export function serveWorker(runtime: Runtime = getRuntime()): void {
   setRuntime(runtime)
   const parent = runtime.parent()
   if (parent === undefined) throw new RuntimeError("serveWorker() must run inside a worker started by weft")

@@ -112,11 +112,47 @@ async function waitForDriver(port, child) {
   throw new Error("WebKitWebDriver did not answer within 20 s")
 }
 
+/**
+ * A driver that stops answering altogether (seen with WebKitWebDriver under heavy load, once in
+ * about ten pages, the page itself long finished) is reported as a DriverStalledError instead of
+ * hanging the run; retryOnStall() then relaunches the browser and tries once more.
+ */
+class DriverStalledError extends Error {
+  name = "DriverStalledError"
+}
+
+function stalled(promise, ms, what) {
+  let timer
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new DriverStalledError(`the browser's driver did not answer ${what} within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * Runs body(browser) on session.browser; if the driver stalls, relaunches the session's browser
+ * and runs body once more, saying so in the log. session: { configuration, browser }.
+ */
+export async function retryOnStall(session, body) {
+  try {
+    return await body(session.browser)
+  } catch (error) {
+    if (error?.name !== "DriverStalledError") throw error
+    console.log(`  ${error.message}: relaunching ${session.browser.name} and trying once more`)
+    await session.browser.close()
+    session.browser = await launch(session.configuration)
+    return await body(session.browser)
+  }
+}
+
 /** A WebDriver command that timed out is retried by the caller's loop; anything else is thrown. */
 function retryOnTimeout(error) {
   if (error?.name === "TimeoutError" || error?.name === "ScriptTimeoutError") return undefined
   throw error
 }
+
+const scriptAttemptMs = 10_000
+const commandStallMs = scriptAttemptMs + 30_000
 
 async function launchWebKit(extraEnv) {
   const { Builder } = await import("selenium-webdriver")
@@ -154,16 +190,28 @@ async function launchWebKit(extraEnv) {
   }
   // A page busy on its main thread (the demo's serial render) answers late, more so on a loaded
   // machine, and the driver then times out a command: open() and waitFor() retry until their
-  // callers' deadlines.
-  await driver.manage().setTimeouts({ script: 60_000, pageLoad: 60_000 })
+  // callers' deadlines. WebKitWebDriver also now and then never answers a script sent while the
+  // page was busy, or the end of a page load, although the page has long finished: short
+  // timeouts and polling recover in seconds instead of the minute each lost answer cost.
+  await driver.manage().setTimeouts({ script: scriptAttemptMs, pageLoad: scriptAttemptMs })
   const capabilities = await driver.getCapabilities()
   const script = (fn) => `return (${fn}).apply(null, arguments)`
   return {
     name: "WebKitGTK",
     version: String(capabilities.get("browserVersion") ?? "?"),
     async open(url) {
-      await driver.get(url).catch(retryOnTimeout)
-      const evaluate = (fn, ...args) => driver.executeScript(script(fn), ...args)
+      await stalled(driver.get(url), commandStallMs, `loading ${url}`).catch(retryOnTimeout)
+      const evaluate = async (fn, ...args) => {
+        const deadline = Date.now() + 60_000
+        for (;;) {
+          try {
+            return await stalled(driver.executeScript(script(fn), ...args), commandStallMs, "a script")
+          } catch (error) {
+            retryOnTimeout(error)
+            if (Date.now() > deadline) throw error
+          }
+        }
+      }
       return {
         evaluate,
         async waitFor(fn, timeout, ...args) {
@@ -174,11 +222,11 @@ async function launchWebKit(extraEnv) {
             await new Promise((resolve) => setTimeout(resolve, 250))
           }
         },
-        close: () => driver.get("about:blank"),
+        close: () => stalled(driver.get("about:blank"), commandStallMs, "closing a page"),
       }
     },
     async close() {
-      await driver.quit().catch(() => {})
+      await stalled(driver.quit(), commandStallMs, "quit").catch(() => {})
       stop()
     },
   }

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs"
 import { dirname } from "node:path"
 
-const escape = (text) =>
+const escapeXml = (text) =>
   String(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
     .replace(/&/g, "&amp;")
@@ -17,16 +17,16 @@ export function writeJUnit(file, suiteName, cases) {
   const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3)
   const body = cases
     .map((c) => {
-      const open = `  <testcase classname="${escape(c.classname)}" name="${escape(c.name)}" time="${seconds(c.ms)}"`
-      if (c.status === "failed") return `${open}>\n    <failure message="${escape((c.message ?? "").split("\n")[0])}">${escape(c.message ?? "")}</failure>\n  </testcase>`
-      if (c.status === "skipped") return `${open}>\n    <skipped message="${escape(c.message ?? "")}"/>\n  </testcase>`
+      const open = `  <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${seconds(c.ms)}"`
+      if (c.status === "failed") return `${open}>\n    <failure message="${escapeXml((c.message ?? "").split("\n")[0])}">${escapeXml(c.message ?? "")}</failure>\n  </testcase>`
+      if (c.status === "skipped") return `${open}>\n    <skipped message="${escapeXml(c.message ?? "")}"/>\n  </testcase>`
       return `${open}/>`
     })
     .join("\n")
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(
     file,
-    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n<testsuite name="${escape(suiteName)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${body}\n</testsuite>\n</testsuites>\n`,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n<testsuite name="${escapeXml(suiteName)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${body}\n</testsuite>\n</testsuites>\n`,
   )
 }
 

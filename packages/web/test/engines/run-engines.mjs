@@ -7,7 +7,7 @@ import { createServer as createHttpServer } from "node:http"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build, createServer, loadConfigFromFile } from "vite"
-import { configurations, launch, missing } from "./browsers.mjs"
+import { configurations, launch, missing, retryOnStall } from "./browsers.mjs"
 import { tally, writeJUnit } from "./report.mjs"
 import { isolationHeaders, serveStatic, withoutIsolation } from "./static-server.mjs"
 
@@ -56,7 +56,9 @@ async function runSuite(browser, url, label) {
   const page = await browser.open(url)
   try {
     let reported = 0
+    const deadline = Date.now() + 15 * 60_000
     for (;;) {
+      if (Date.now() > deadline) throw new Error(`the suite page did not finish within 15 minutes (${reported} cases reported)`)
       const progress = await page.evaluate(() => {
         const suite = globalThis.weftSuite
         return suite ? { done: suite.done, count: suite.results.length } : { done: false, count: 0 }
@@ -124,6 +126,7 @@ async function runFixture(browser, url, facts) {
     await page.waitFor(() => document.title === "done", 120_000)
     results = await page.evaluate(() => globalThis.weftResults)
   } catch (error) {
+    if (error?.name === "DriverStalledError") throw error
     // Where it stopped: still navigating (the driver), or on the app's page (weft).
     const where = await page.evaluate(() => ({ href: location.href, title: document.title, out: document.getElementById("out")?.textContent })).catch((e) => String(e))
     const message = `the page did not finish: ${error.message}; page: ${JSON.stringify(where)}`
@@ -159,7 +162,8 @@ try {
       failed = true
       continue
     }
-    const browser = await launch(configuration)
+    const session = { configuration, browser: await launch(configuration) }
+    const { browser } = session
     console.log(`\n--- ${configuration.id}: ${browser.name} ${browser.version} ---`)
     try {
       for (const pageKind of configuration.pages) {
@@ -169,7 +173,7 @@ try {
         const cases = []
         const query = `?isolated=${isolated ? 1 : 0}&sharedMemory=${sharedMemory ? 1 : 0}${grep ? `&grep=${encodeURIComponent(grep)}` : ""}`
         try {
-          const state = await runSuite(browser, suite.url[pageKind] + query, label)
+          const state = await retryOnStall(session, (browser) => runSuite(browser, suite.url[pageKind] + query, label))
           for (const result of state.results) {
             cases.push({ classname: `${label} ${result.file}${result.suite ? ` > ${result.suite}` : ""}`, name: result.name, status: result.status, ms: result.ms, message: result.error })
           }
@@ -177,14 +181,15 @@ try {
         } catch (error) {
           cases.push({ classname: `${label} suite`, name: "the suite page runs", status: "failed", ms: 0, message: String(error?.stack ?? error) })
         }
-        for (const result of await runFixture(browser, fixture[pageKind].url, { isolated, sharedMemory })) cases.push({ classname: `${label} fixture app`, ...result })
+        const fixtureResults = await retryOnStall(session, (browser) => runFixture(browser, fixture[pageKind].url, { isolated, sharedMemory }))
+        for (const result of fixtureResults) cases.push({ classname: `${label} fixture app`, ...result })
         for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${String(c.message).split("\n").slice(0, 6).join("\n    ")}`)
         writeJUnit(join(reports, `engines-${label}.xml`), `${browser.name} ${browser.version} (${label})`, cases)
         console.log(`  ${label} (${browser.name} ${browser.version}): ${tally(cases)}`)
         if (cases.some((c) => c.status === "failed")) failed = true
       }
     } finally {
-      await browser.close()
+      await session.browser.close()
     }
   }
 } finally {
