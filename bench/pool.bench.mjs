@@ -9,14 +9,14 @@ import { Piscina } from "piscina"
 import { Tinypool } from "tinypool"
 import { ThreadPool } from "@weft/node"
 import { noop, spin } from "./pool-tasks.mjs"
-import { median } from "./report.mjs"
+import { median, record, size } from "./report.mjs"
 
 const here = fileURLToPath(import.meta.url)
 const anchorFile = new URL("./pool-anchor-worker.mjs", import.meta.url).href
 const rawFile = new URL("./pool-raw-worker.mjs", import.meta.url)
 const ROUNDS = Number(process.env.ROUNDS ?? 5)
-const FLOOD = 100_000
-const CPU_TASKS = 2000
+const FLOOD = size(100_000, 2_000)
+const CPU_TASKS = size(2000, 100)
 const CPU_MS = 1
 
 /** The baseline pool: two workers, round robin, one message per task each way. */
@@ -69,11 +69,11 @@ const contenders = {
 
 /** The same warm-up for every contender: JIT the one-at-a-time and the batched paths. */
 async function warm(pool) {
-  for (let i = 0; i < 3000; i++) await pool.run("noop", i)
-  await Promise.all(Array.from({ length: 2000 }, (_, i) => pool.run("noop", i)))
+  for (let i = 0; i < size(3000, 100); i++) await pool.run("noop", i)
+  await Promise.all(Array.from({ length: size(2000, 100) }, (_, i) => pool.run("noop", i)))
 }
 
-async function roundTrip(pool, n = 2000) {
+async function roundTrip(pool, n = size(2000, 100)) {
   const t0 = performance.now()
   for (let i = 0; i < n; i++) await pool.run("noop", i)
   return ((performance.now() - t0) / n) * 1000 // µs per task
@@ -95,13 +95,13 @@ async function cpu(pool) {
 }
 
 /** Raw postMessage echo to one worker: the physical limit of one round trip. */
-async function echo(n = 2000) {
+async function echo(n = size(2000, 100)) {
   const worker = new Worker(rawFile)
   const once = (v) => new Promise((resolve) => {
     worker.once("message", resolve)
     worker.postMessage({ echo: v })
   })
-  for (let i = 0; i < 3000; i++) await once(i)
+  for (let i = 0; i < size(3000, 100); i++) await once(i)
   const t0 = performance.now()
   for (let i = 0; i < n; i++) await once(i)
   const us = ((performance.now() - t0) / n) * 1000
@@ -183,3 +183,4 @@ const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  
 console.log(row(header))
 console.log(widths.map((w) => "-".repeat(w)).join("  "))
 for (const line of lines) console.log(row(line))
+for (const line of lines) record({ table: "ThreadPool vs peers", name: line[0], ratio: Number(line[5]), target: `${line[7]}`.replace(/^weft /, "") })

@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads"
 import { Lock, Queue, Thread } from "@weft/node"
 import { drain, lockedIncrements, lockPong } from "./primitive-tasks.mjs"
-import { printTable } from "./report.mjs"
+import { printTable, size } from "./report.mjs"
 import { arrivals, makeGate, open } from "./gate.mjs"
 
 const rawEntry = new URL("./raw-primitive-worker.mjs", import.meta.url)
@@ -14,14 +14,14 @@ const ns = (ms) => `${(ms * 1e6).toFixed(1)} ns`
 const perSec = (v) => `${Math.round(v).toLocaleString("en")}/s`
 const usFmt = (ms) => `${(ms * 1000).toFixed(1)} µs`
 
-function best(fn, rounds = 5) {
+function best(fn, rounds = size(5, 1)) {
   let min = Infinity
   for (let i = 0; i < rounds; i++) min = Math.min(min, fn())
   return min
 }
 
 // 1. uncontended
-const N = 2_000_000
+const N = size(2_000_000, 20_000)
 const lock = new Lock()
 const cas = new Int32Array(new SharedArrayBuffer(4))
 const weftUncontended = best(() => {
@@ -42,7 +42,7 @@ const rawUncontended = best(() => {
 })
 
 // 2. contended counter, 2 workers; timed from when both are up (start-up is not the lock's cost)
-const TIMES = 2_000_000
+const TIMES = size(2_000_000, 20_000)
 async function weftCounter() {
   const l = new Lock()
   const counter = new Int32Array(new SharedArrayBuffer(4))
@@ -76,7 +76,7 @@ async function rawCounter() {
 }
 
 // 3. hand-off latency (one round trip = two hand-offs); the first round waits for the worker to boot
-const ROUNDS = 20_000
+const ROUNDS = size(20_000, 200)
 async function weftHandoff() {
   const ping = new Lock()
   const pong = new Lock()
@@ -114,7 +114,7 @@ async function rawHandoff() {
 }
 
 // 4. Queue throughput vs postMessage, from the first item the worker has taken
-const ITEMS = 200_000
+const ITEMS = size(200_000, 2_000)
 async function weftQueue() {
   const q = new Queue({ maxsize: 1024 })
   await Queue.ready()
@@ -141,7 +141,7 @@ async function rawMessages() {
   return rate
 }
 
-async function bestOf(fn, better, rounds = 3) {
+async function bestOf(fn, better, rounds = size(3, 1)) {
   let pick = better === "higher" ? -Infinity : Infinity
   for (let i = 0; i < rounds; i++) {
     const v = await fn()

@@ -5,9 +5,9 @@
 import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import { fileURLToPath } from "node:url"
-import { printTable } from "./report.mjs"
+import { printTable, size } from "./report.mjs"
 
-const ITEMS = 100_000
+const ITEMS = size(100_000, 1_000)
 const shapes = {
   small: (i) => ({ n: i }),
   record: (i) => ({ n: i, id: `order-${i}`, customer: "Ada Lovelace", note: "deliver to the back door, ring twice", tags: ["paid", "express"] }),
@@ -25,7 +25,7 @@ async function child() {
   const result = {}
   for (const [shape, make] of Object.entries(shapes)) {
     let best = 0
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < size(2, 1); round++) {
       const q = new Queue({ maxsize: 1024 })
       q.putSync(make(0)) // loads the codec the way an app's first put does
       const t = new Thread({ target: drain, args: [q, ITEMS + 1] })
@@ -40,9 +40,9 @@ async function child() {
     // The codec alone, as configured by the Queue (decode is where the add-on helps).
     const { Packr } = msgpackr()
     const packr = new Packr({ structuredClone: true, mapsAsObjects: false, moreTypes: true, useRecords: true })
-    const packed = Array.from({ length: 20_000 }, (_, i) => packr.pack(make(i)))
+    const packed = Array.from({ length: size(20_000, 500) }, (_, i) => packr.pack(make(i)))
     let decodeBest = 0
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < size(5, 1); round++) {
       const t0 = performance.now()
       for (const bytes of packed) packr.unpack(bytes)
       decodeBest = Math.max(decodeBest, packed.length / ((performance.now() - t0) / 1000))
@@ -69,7 +69,7 @@ if (process.argv.includes("--child")) {
   const keep = (into, result) => {
     for (const [key, value] of Object.entries(result)) into[key] = typeof value === "number" ? Math.max(into[key] ?? 0, value) : value
   }
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < size(4, 1); i++) {
     keep(withAddOn, run(true))
     keep(without, run(false))
   }

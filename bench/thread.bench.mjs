@@ -3,7 +3,7 @@
 import { Worker } from "node:worker_threads"
 import { Thread } from "@weft/node"
 import { echo, raiseFlag } from "./thread-tasks.mjs"
-import { median, printTable, us } from "./report.mjs"
+import { median, printTable, size, us } from "./report.mjs"
 
 const rawEntry = new URL("./raw-thread-worker.mjs", import.meta.url)
 const rounds = Number(process.env.ROUNDS ?? 40)
@@ -88,7 +88,7 @@ for (let i = 0; i < rounds; i++) {
   raw.trip.push(await rawRoundTrip())
   weft.trip.push(await weftRoundTrip())
 }
-for (let i = 0; i < Math.max(5, rounds / 8); i++) {
+for (let i = 0; i < Math.max(size(5, 1), rounds / 8); i++) {
   raw.burst.push(await burst(8, rawOne))
   weft.burst.push(await burst(8, weftOne))
 }

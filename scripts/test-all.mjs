@@ -20,6 +20,7 @@ const steps = [
   biomeStep(),
   ["tests", ["turbo", "run", "test", "--concurrency=1", "--continue"]],
   packedTarballsStep(),
+  benchSmokeStep(),
 ]
 
 // The published shape: packs every public package and runs the tarballs from a scratch project
@@ -34,7 +35,13 @@ function biomeStep() {
   const label = CHECK_FORMAT ? "lint + format (biome)" : "lint (biome)"
   return [label, ["biome", "ci", `--formatter-enabled=${CHECK_FORMAT}`, "packages", "apps", "bench", "scripts"]]
 }
-const countedByReport = new Set(["tests", "packed tarballs"])
+
+// Every bench/*.bench.mjs once at tiny sizes (no assertion on time) and the summary table:
+// proves the benches still run; one test case per bench file in reports/bench-smoke.xml.
+function benchSmokeStep() {
+  return ["bench smoke", ["node", "scripts/bench.mjs", "--smoke", "--no-build"]]
+}
+const countedByReport = new Set(["tests", "packed tarballs", "bench smoke"])
 
 const checks = []
 for (const [label, [command, ...args]] of steps) {
@@ -89,6 +96,11 @@ const testsStep = checks.find((c) => c.label === "tests")
 const packedStep = checks.find((c) => c.label === "packed tarballs")
 if (packedStep && !packedStep.ok && !reportFiles.includes("packed.xml")) {
   lines.push("the packed-tarball tests exited non-zero without a report")
+  failed++
+}
+const benchStep = checks.find((c) => c.label === "bench smoke")
+if (benchStep && !benchStep.ok && !reportFiles.includes("bench-smoke.xml")) {
+  lines.push("the bench smoke run exited non-zero without a report")
   failed++
 }
 if (testsStep && !testsStep.ok && failed === 0) {
