@@ -3,7 +3,10 @@ import { Worker } from "bullmq"
 import { Redis } from "ioredis"
 
 const [port, queue, concurrency] = process.argv.slice(2)
-const worker = new Worker(queue, async (job) => job.data, { connection: new Redis({ host: "127.0.0.1", port: Number(port), maxRetriesPerRequest: null }), concurrency: Number(concurrency) })
+const worker = new Worker(queue, async (job) => job.data, {
+  connection: new Redis({ host: "127.0.0.1", port: Number(port), maxRetriesPerRequest: null }),
+  concurrency: Number(concurrency),
+})
 worker.on("error", () => {})
 await worker.waitUntilReady()
 console.log("bare worker serving")

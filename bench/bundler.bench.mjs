@@ -35,7 +35,8 @@ function bytes(cell, pattern) {
     if (seen.has(file)) return
     seen.add(file)
     const code = readFileSync(join(dir, file), "utf8")
-    for (const [, specifier] of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.\.?\/[^"']+)["']/g)) visit(posix.join(posix.dirname(file), specifier))
+    for (const [, specifier] of code.matchAll(/(?:\bimport|\bfrom)\s*["'](\.\.?\/[^"']+)["']/g))
+      visit(posix.join(posix.dirname(file), specifier))
   }
   visit(entry)
   return [...seen].reduce((sum, file) => sum + statSync(join(dir, file)).size, 0)
@@ -65,14 +66,38 @@ for (const tool of tools) {
   const page = bytes(`${cell}-plugin`, tool.page)
   record({ table: "@weft/bundler", name: `${tool.name}: worker entry / page bundle`, ratio: worker / page, target: "" })
   record({ table: "@weft/bundler", name: `${tool.name}: build time, plugin / manual entry`, ratio: plugin / manual, target: "" })
-  rows.push([tool.name, kb(worker), kb(page), `${(worker / page).toFixed(2)}×`, ms(bare), ms(manual), ms(plugin), `${(plugin / manual).toFixed(2)}×`, `${(plugin / bare).toFixed(2)}×`])
+  rows.push([
+    tool.name,
+    kb(worker),
+    kb(page),
+    `${(worker / page).toFixed(2)}×`,
+    ms(bare),
+    ms(manual),
+    ms(plugin),
+    `${(plugin / manual).toFixed(2)}×`,
+    `${(plugin / bare).toFixed(2)}×`,
+  ])
 }
 
-const header = ["tool", "worker entry", "page bundle", "worker/page", "build: bare", "manual entry", "plugin", "plugin/manual", "plugin/bare"]
+const header = [
+  "tool",
+  "worker entry",
+  "page bundle",
+  "worker/page",
+  "build: bare",
+  "manual entry",
+  "plugin",
+  "plugin/manual",
+  "plugin/bare",
+]
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
 const fmt = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ")
-console.log(`\n@weft/bundler on the example app (median of ${rounds} builds; bytes a worker loads at start — the emitted worker entry and the chunks it imports — against the page's entry and its chunks, minified)`)
+console.log(
+  `\n@weft/bundler on the example app (median of ${rounds} builds; bytes a worker loads at start — the emitted worker entry and the chunks it imports — against the page's entry and its chunks, minified)`,
+)
 console.log(fmt(header))
 console.log(widths.map((w) => "-".repeat(w)).join("  "))
 for (const row of rows) console.log(fmt(row))
-console.log("plugin/manual: the plugin's own cost (finding task modules, keying registrations); plugin/bare: that plus bundling a worker at all.")
+console.log(
+  "plugin/manual: the plugin's own cost (finding task modules, keying registrations); plugin/bare: that plus bundling a worker at all.",
+)

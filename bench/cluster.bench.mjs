@@ -38,7 +38,11 @@ function startProcess(args, ready) {
   return new Promise((resolve, reject) => {
     const onData = (chunk) => {
       log += chunk
-      if (ready.test(log)) resolve({ pid: child.pid, stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once("exit", done), child.kill("SIGKILL")))) })
+      if (ready.test(log))
+        resolve({
+          pid: child.pid,
+          stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.once("exit", done), child.kill("SIGKILL")))),
+        })
     }
     child.stdout.on("data", onData)
     child.stderr.on("data", onData)
@@ -47,7 +51,22 @@ function startProcess(args, ready) {
 }
 
 const weftServer = (port, queue, maxWorkers, concurrency) =>
-  startProcess([cli, "--queue", queue, "--redis", `redis://127.0.0.1:${port}`, "--module", tasks, "--max-workers", String(maxWorkers), "--concurrency", String(concurrency)], /serving/)
+  startProcess(
+    [
+      cli,
+      "--queue",
+      queue,
+      "--redis",
+      `redis://127.0.0.1:${port}`,
+      "--module",
+      tasks,
+      "--max-workers",
+      String(maxWorkers),
+      "--concurrency",
+      String(concurrency),
+    ],
+    /serving/,
+  )
 const bareServer = (port, queue) => startProcess([bare, String(port), queue, String(CONCURRENCY)], /serving/)
 
 /** A ClusterPool and one weft-serve process: `run(values)` resolves with the results. */
@@ -177,7 +196,12 @@ async function compare(port, redisPid) {
     }
     await roundTrips(bare, perRound, latency.bare)
     await roundTrips(weft, perRound, latency.weft)
-    const result = (side) => ({ throughput: median(throughput[side]), latency: median(latency[side]), commands: median(costs[side].commands), cpu: costs[side].cpu.length > 0 ? median(costs[side].cpu) : undefined })
+    const result = (side) => ({
+      throughput: median(throughput[side]),
+      latency: median(latency[side]),
+      commands: median(costs[side].commands),
+      cpu: costs[side].cpu.length > 0 ? median(costs[side].cpu) : undefined,
+    })
     return { weft: result("weft"), bare: result("bare") }
   } finally {
     admin.disconnect()
@@ -212,13 +236,50 @@ try {
   const { weft: weftResult, bare: bareResult } = await compare(redis.port, redis.pid)
   const one = await measureScaling(redis.port, 1)
   const two = await measureScaling(redis.port, 2)
-  printTable(`ClusterPool vs bare BullMQ Queue + Worker (no-op; ${ROUNDS} floods of ${FLOOD} jobs each and single round trips, alternating, medians; concurrency ${CONCURRENCY}; one local Redis)`, [
-    { name: "throughput (jobs/s)", weft: weftResult.throughput, baseline: bareResult.throughput, format: (v) => v.toFixed(0), target: ">= 0.9x", source: "#19" },
-    { name: "round-trip latency (median)", weft: weftResult.latency, baseline: bareResult.latency, format: us, target: "<= 1.1x", source: "#19" },
-    { name: "Redis commands per job (floods)", weft: weftResult.commands, baseline: bareResult.commands, format: (v) => v.toFixed(1), target: "same round trips: ~1x", source: "#19" },
-    ...(weftResult.cpu === undefined ? [] : [{ name: "CPU per job, caller + server + Redis (floods)", weft: weftResult.cpu * 1000, baseline: bareResult.cpu * 1000, format: (v) => `${v.toFixed(0)} µs`, target: "informational: saturated throughput ≈ 1/this", source: "#19" }]),
-  ])
-  console.log(`(load average when it started: ${load.toFixed(1)} on ${availableParallelism()} cores; other work on the machine inflates latency)`)
+  printTable(
+    `ClusterPool vs bare BullMQ Queue + Worker (no-op; ${ROUNDS} floods of ${FLOOD} jobs each and single round trips, alternating, medians; concurrency ${CONCURRENCY}; one local Redis)`,
+    [
+      {
+        name: "throughput (jobs/s)",
+        weft: weftResult.throughput,
+        baseline: bareResult.throughput,
+        format: (v) => v.toFixed(0),
+        target: ">= 0.9x",
+        source: "#19",
+      },
+      {
+        name: "round-trip latency (median)",
+        weft: weftResult.latency,
+        baseline: bareResult.latency,
+        format: us,
+        target: "<= 1.1x",
+        source: "#19",
+      },
+      {
+        name: "Redis commands per job (floods)",
+        weft: weftResult.commands,
+        baseline: bareResult.commands,
+        format: (v) => v.toFixed(1),
+        target: "same round trips: ~1x",
+        source: "#19",
+      },
+      ...(weftResult.cpu === undefined
+        ? []
+        : [
+            {
+              name: "CPU per job, caller + server + Redis (floods)",
+              weft: weftResult.cpu * 1000,
+              baseline: bareResult.cpu * 1000,
+              format: (v) => `${v.toFixed(0)} µs`,
+              target: "informational: saturated throughput ≈ 1/this",
+              source: "#19",
+            },
+          ]),
+    ],
+  )
+  console.log(
+    `(load average when it started: ${load.toFixed(1)} on ${availableParallelism()} cores; other work on the machine inflates latency)`,
+  )
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
     { name: "2 servers vs 1 (tasks/s)", weft: two, baseline: one, format: (v) => v.toFixed(1), target: "2 cores: ideal 2x", source: "#19" },
   ])

@@ -111,9 +111,27 @@ steady.terminate()
 
 console.log(`Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} CPUs, ${rounds} rounds (medians)`)
 printTable("Thread round trip vs raw Deno worker", [
-  { name: "Thread start→join (spare worker)", weft: spare, baseline: raw, format: us, target: "baseline: new Worker + postMessage round trip" },
-  { name: "Thread start→join (fresh worker)", weft: cold, baseline: raw, format: us, target: "baseline: new Worker + postMessage round trip" },
-  { name: "Thread start→join (spare worker)", weft: spare, baseline: message, format: us, target: "baseline: postMessage round trip to a running worker" },
+  {
+    name: "Thread start→join (spare worker)",
+    weft: spare,
+    baseline: raw,
+    format: us,
+    target: "baseline: new Worker + postMessage round trip",
+  },
+  {
+    name: "Thread start→join (fresh worker)",
+    weft: cold,
+    baseline: raw,
+    format: us,
+    target: "baseline: new Worker + postMessage round trip",
+  },
+  {
+    name: "Thread start→join (spare worker)",
+    weft: spare,
+    baseline: message,
+    format: us,
+    target: "baseline: postMessage round trip to a running worker",
+  },
 ])
 
 // Each side runs once to warm up (JIT, module caches), as above, then once measured.
@@ -122,7 +140,9 @@ const rawRate = await rawThroughput()
 await weftThroughput()
 const poolRate = await weftThroughput()
 if (poolRate === undefined) {
-  console.log(`\nThreadPool is not in @weft/core yet: pool row skipped (raw: ${rawRate.toFixed(0)} echo messages/s over ${workers} workers)`)
+  console.log(
+    `\nThreadPool is not in @weft/core yet: pool row skipped (raw: ${rawRate.toFixed(0)} echo messages/s over ${workers} workers)`,
+  )
 } else {
   const perSecond = (n: number) => `${n.toFixed(0)}/s`
   printTable(`Pool of ${workers}: ${tasks} tiny tasks in flight at once`, [

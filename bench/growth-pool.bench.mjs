@@ -76,11 +76,17 @@ async function queueAndCancel(pool, queued, how) {
     else if (how === "future") {
       const future = pool.future(i)
       handles.push(() => future.cancel())
-      all[i] = future.then(() => "ran", () => "cancelled")
+      all[i] = future.then(
+        () => "ran",
+        () => "cancelled",
+      )
     } else {
       const controller = new AbortController()
       handles.push(() => controller.abort())
-      all[i] = pool.run(i, controller.signal).then(() => "ran", () => "cancelled")
+      all[i] = pool.run(i, controller.signal).then(
+        () => "ran",
+        () => "cancelled",
+      )
     }
   }
   const t1 = performance.now()
@@ -136,23 +142,67 @@ function curve(key, title, sizeLabel, sizes, unit, goal) {
   const header = [sizeLabel, ...present.flatMap((name) => [`${name} ${unit}`, "× smallest"])]
   const lines = sizes.map((at) => [
     at.toLocaleString("en"),
-    ...present.flatMap((name) => (Number.isNaN(cost(name, at)) ? ["—", "—"] : [fmtUs(cost(name, at)), `${(cost(name, at) / cost(name, sizes[0])).toFixed(2)}×`])),
+    ...present.flatMap((name) =>
+      Number.isNaN(cost(name, at)) ? ["—", "—"] : [fmtUs(cost(name, at)), `${(cost(name, at) / cost(name, sizes[0])).toFixed(2)}×`],
+    ),
   ])
   console.log(`\n${title}`)
   printColumns(header, lines)
   for (const name of present) {
     const last = sizes.findLast((at) => !Number.isNaN(cost(name, at)))
     const growth = cost(name, last) / cost(name, sizes[0])
-    record({ table: title, name: `${name}: ${key} curve, ${last.toLocaleString("en")} vs ${sizes[0].toLocaleString("en")}`, ratio: growth, target: name === "weft" ? goal : "", source: name === "weft" ? "#16" : undefined })
+    record({
+      table: title,
+      name: `${name}: ${key} curve, ${last.toLocaleString("en")} vs ${sizes[0].toLocaleString("en")}`,
+      ratio: growth,
+      target: name === "weft" ? goal : "",
+      source: name === "weft" ? "#16" : undefined,
+    })
   }
   const last = sizes.findLast((at) => !Number.isNaN(cost("piscina", at)))
   if (present.includes("piscina")) {
-    record({ table: title, name: `weft vs piscina at ${last.toLocaleString("en")} (${key})`, ratio: cost("weft", last) / cost("piscina", last), target: "≤ 1× (piscina)", source: "DESIGN" })
+    record({
+      table: title,
+      name: `weft vs piscina at ${last.toLocaleString("en")} (${key})`,
+      ratio: cost("weft", last) / cost("piscina", last),
+      target: "≤ 1× (piscina)",
+      source: "DESIGN",
+    })
   }
 }
 
-console.log(`\nPool growth curves: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`)
-curve("workers", `Per-task cost as maxWorkers grows (${WORKERS_FLOOD.toLocaleString("en")} no-op tasks at once)`, "maxWorkers", WORKERS, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
-curve("queue", "Per-task cost as the queue grows (that many no-op tasks submitted at once, pool of 2; submit → last result, the cancels of 3 not counted)", "tasks queued", QUEUES, "µs/task", "≤ 1.5× (flat: O(1) dispatch)")
-curve("abort", `Cancelling the newest tasks of a queue of that size by AbortSignal (${cancelCount(QUEUES[0])}–${cancelCount(QUEUES.at(-1))} cancels)`, "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")
-curve("cancel", "Cancelling the newest tasks of a queue of that size by Future.cancel() (weft only)", "tasks queued", QUEUES, "µs/cancel", "≤ 1.5× (flat: O(1) cancel)")
+console.log(
+  `\nPool growth curves: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`,
+)
+curve(
+  "workers",
+  `Per-task cost as maxWorkers grows (${WORKERS_FLOOD.toLocaleString("en")} no-op tasks at once)`,
+  "maxWorkers",
+  WORKERS,
+  "µs/task",
+  "≤ 1.5× (flat: O(1) dispatch)",
+)
+curve(
+  "queue",
+  "Per-task cost as the queue grows (that many no-op tasks submitted at once, pool of 2; submit → last result, the cancels of 3 not counted)",
+  "tasks queued",
+  QUEUES,
+  "µs/task",
+  "≤ 1.5× (flat: O(1) dispatch)",
+)
+curve(
+  "abort",
+  `Cancelling the newest tasks of a queue of that size by AbortSignal (${cancelCount(QUEUES[0])}–${cancelCount(QUEUES.at(-1))} cancels)`,
+  "tasks queued",
+  QUEUES,
+  "µs/cancel",
+  "≤ 1.5× (flat: O(1) cancel)",
+)
+curve(
+  "cancel",
+  "Cancelling the newest tasks of a queue of that size by Future.cancel() (weft only)",
+  "tasks queued",
+  QUEUES,
+  "µs/cancel",
+  "≤ 1.5× (flat: O(1) cancel)",
+)

@@ -48,7 +48,10 @@ async function rawLock(threads) {
   const counter = new Int32Array(new SharedArrayBuffer(4))
   const gate = makeGate()
   const times = ACQUISITIONS / threads
-  const workers = Array.from({ length: threads }, () => new Worker(rawEntry, { workerData: { kind: "futex", words, counter, times, gate } }))
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(rawEntry, { workerData: { kind: "futex", words, counter, times, gate } }),
+  )
   const done = Promise.all(workers.map((w) => new Promise((resolve) => w.once("message", resolve))))
   await arrivals(gate, threads)
   const t0 = performance.now()
@@ -94,12 +97,21 @@ const m = (key, threads) => median(samples[key][threads])
 const growth = (key, threads) => m(key, threads) / m(key, THREADS[0])
 const first = THREADS[0]
 const last = THREADS.at(-1)
-console.log(`\nHand-off cost as threads grow: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`)
+console.log(
+  `\nHand-off cost as threads grow: medians of ${ROUNDS} rounds, Node ${process.version}; load average ${load.map((l) => l.toFixed(1)).join(" → ")} (start → after each round)`,
+)
 const lockTitle = `Lock: counter++ under one lock, ${ACQUISITIONS.toLocaleString("en")} acquisitions shared by the threads (ns per acquisition)`
 console.log(`\n${lockTitle}`)
 printColumns(
   ["threads", "weft ns", "× 2 threads", "raw futex ns", "× 2 threads", "weft / raw"],
-  THREADS.map((t) => [t, m("weftLock", t).toFixed(0), `${growth("weftLock", t).toFixed(2)}×`, m("rawLock", t).toFixed(0), `${growth("rawLock", t).toFixed(2)}×`, `${(m("weftLock", t) / m("rawLock", t)).toFixed(2)}×`]),
+  THREADS.map((t) => [
+    t,
+    m("weftLock", t).toFixed(0),
+    `${growth("weftLock", t).toFixed(2)}×`,
+    m("rawLock", t).toFixed(0),
+    `${growth("rawLock", t).toFixed(2)}×`,
+    `${(m("weftLock", t) / m("rawLock", t)).toFixed(2)}×`,
+  ]),
 )
 const queueTitle = `Queue: half the threads put, half take, ${ITEMS.toLocaleString("en")} items in all, maxsize 1024 (µs per item)`
 console.log(`\n${queueTitle}`)
@@ -107,7 +119,25 @@ printColumns(
   ["threads", "weft µs", "× 2 threads"],
   THREADS.map((t) => [t, m("weftQueue", t).toFixed(2), `${growth("weftQueue", t).toFixed(2)}×`]),
 )
-record({ table: lockTitle, name: `Lock: weft curve, ${last} vs ${first} threads`, ratio: growth("weftLock", last), target: "", source: "#16" })
+record({
+  table: lockTitle,
+  name: `Lock: weft curve, ${last} vs ${first} threads`,
+  ratio: growth("weftLock", last),
+  target: "",
+  source: "#16",
+})
 record({ table: lockTitle, name: `Lock: raw futex curve, ${last} vs ${first} threads`, ratio: growth("rawLock", last), target: "" })
-record({ table: lockTitle, name: `Lock: weft vs raw futex at ${last} threads`, ratio: m("weftLock", last) / m("rawLock", last), target: "≤ 1.2× raw futex", source: "#16" })
-record({ table: queueTitle, name: `Queue: weft curve, ${last} vs ${first} threads`, ratio: growth("weftQueue", last), target: "", source: "#16" })
+record({
+  table: lockTitle,
+  name: `Lock: weft vs raw futex at ${last} threads`,
+  ratio: m("weftLock", last) / m("rawLock", last),
+  target: "≤ 1.2× raw futex",
+  source: "#16",
+})
+record({
+  table: queueTitle,
+  name: `Queue: weft curve, ${last} vs ${first} threads`,
+  ratio: growth("weftQueue", last),
+  target: "",
+  source: "#16",
+})

@@ -97,10 +97,11 @@ async function cpu(pool) {
 /** Raw postMessage echo to one worker: the physical limit of one round trip. */
 async function echo(n = size(2000, 100)) {
   const worker = new Worker(rawFile)
-  const once = (v) => new Promise((resolve) => {
-    worker.once("message", resolve)
-    worker.postMessage({ echo: v })
-  })
+  const once = (v) =>
+    new Promise((resolve) => {
+      worker.once("message", resolve)
+      worker.postMessage({ echo: v })
+    })
   for (let i = 0; i < size(3000, 100); i++) await once(i)
   const t0 = performance.now()
   for (let i = 0; i < n; i++) await once(i)
@@ -177,10 +178,13 @@ const lines = rows.map(([label, key, vs, base, target, ratio]) => [
   vs,
   target,
 ])
-console.log(`\nThreadPool vs piscina 5.3.2, tinypool 2.2.0, a raw 2-worker pool and a raw echo (median of ${ROUNDS}, Node ${process.version})`)
+console.log(
+  `\nThreadPool vs piscina 5.3.2, tinypool 2.2.0, a raw 2-worker pool and a raw echo (median of ${ROUNDS}, Node ${process.version})`,
+)
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)))
 const row = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ")
 console.log(row(header))
 console.log(widths.map((w) => "-".repeat(w)).join("  "))
 for (const line of lines) console.log(row(line))
-for (const line of lines) record({ table: "ThreadPool vs peers", name: line[0], ratio: Number(line[5]), target: `${line[7]}`.replace(/^weft /, "") })
+for (const line of lines)
+  record({ table: "ThreadPool vs peers", name: line[0], ratio: Number(line[5]), target: `${line[7]}`.replace(/^weft /, "") })

@@ -152,8 +152,26 @@ async function bestOf(fn, better, rounds = size(3, 1)) {
 
 const rows = [
   { name: "uncontended acquireSync+release", weft: weftUncontended, baseline: rawUncontended, format: ns, target: "≤ 2× (bare CAS lock)" },
-  { name: "counter++ under Lock, 2 workers", weft: await bestOf(weftCounter, "higher"), baseline: await bestOf(rawCounter, "higher"), format: perSec, target: "≥ 0.8× (bare futex mutex)" },
-  { name: "lock hand-off round trip", weft: await bestOf(weftHandoff, "lower"), baseline: await bestOf(rawHandoff, "lower"), format: usFmt, target: "≤ 1.2× (wait/notify ping-pong)" },
-  { name: "Queue items to a worker", weft: await bestOf(weftQueue, "higher"), baseline: await bestOf(rawMessages, "higher"), format: perSec, target: "vs raw postMessage" },
+  {
+    name: "counter++ under Lock, 2 workers",
+    weft: await bestOf(weftCounter, "higher"),
+    baseline: await bestOf(rawCounter, "higher"),
+    format: perSec,
+    target: "≥ 0.8× (bare futex mutex)",
+  },
+  {
+    name: "lock hand-off round trip",
+    weft: await bestOf(weftHandoff, "lower"),
+    baseline: await bestOf(rawHandoff, "lower"),
+    format: usFmt,
+    target: "≤ 1.2× (wait/notify ping-pong)",
+  },
+  {
+    name: "Queue items to a worker",
+    weft: await bestOf(weftQueue, "higher"),
+    baseline: await bestOf(rawMessages, "higher"),
+    format: perSec,
+    target: "vs raw postMessage",
+  },
 ]
 printTable("Primitives (best of runs; ratio = weft / baseline)", rows)

@@ -10,7 +10,13 @@ import { printTable, size } from "./report.mjs"
 const ITEMS = size(100_000, 1_000)
 const shapes = {
   small: (i) => ({ n: i }),
-  record: (i) => ({ n: i, id: `order-${i}`, customer: "Ada Lovelace", note: "deliver to the back door, ring twice", tags: ["paid", "express"] }),
+  record: (i) => ({
+    n: i,
+    id: `order-${i}`,
+    customer: "Ada Lovelace",
+    note: "deliver to the back door, ring twice",
+    tags: ["paid", "express"],
+  }),
 }
 
 // The copy the Queue's synchronous path loads: core's msgpackr, through require().

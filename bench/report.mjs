@@ -69,7 +69,11 @@ export function printTable(title, rows) {
 /** Prints rows of cells as aligned columns under a header and a rule. */
 export function printColumns(header, lines) {
   const widths = header.map((h, i) => Math.max(String(h).length, ...lines.map((l) => String(l[i]).length)))
-  const fmt = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join("  ").trimEnd()
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join("  ")
+      .trimEnd()
   console.log(fmt(header))
   console.log(widths.map((w) => "-".repeat(w)).join("  "))
   for (const line of lines) console.log(fmt(line))

@@ -137,7 +137,10 @@ async function rssChild(kind, window) {
   const open = () => {
     if (kind === "weft") {
       const pool = new ThreadPool({ maxWorkers: 1 })
-      return { values: pool.run(chunks, { args: [RSS_VALUES, RSS_BYTES], stream: true, highWaterMark: window }), close: () => pool.shutdown() }
+      return {
+        values: pool.run(chunks, { args: [RSS_VALUES, RSS_BYTES], stream: true, highWaterMark: window }),
+        close: () => pool.shutdown(),
+      }
     }
     const raw = new RawStreams()
     return { values: raw.stream({ kind: "chunks", count: RSS_VALUES, bytes: RSS_BYTES, window }), close: () => raw.close() }
@@ -204,18 +207,72 @@ async function main() {
   await raw.close()
 
   const perSecond = (v) => `${(v / 1e6).toFixed(2)} M/s`
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ")
-  printTable(`Streaming ${VALUES.toLocaleString("en")} numbers from one worker (median of ${ROUNDS}, Node ${process.version}, load ${load})`, [
-    { name: `values/s, default highWaterMark vs raw window ${DEFAULT_WINDOW}`, weft: median(rate.weft), baseline: median(rate.raw), format: perSecond, target: "≥ 0.8×", source: "#17" },
-    { name: `values/s, highWaterMark ${WIDE_WINDOW} vs raw window ${WIDE_WINDOW}`, weft: median(rate.weftWide), baseline: median(rate.rawWide), format: perSecond, target: "≥ 0.8×", source: "#17" },
-    { name: `values/s, default highWaterMark vs raw window ${WIDE_WINDOW} (for reference)`, weft: median(rate.weft), baseline: median(rate.rawWide), format: perSecond, target: "" },
-  ])
-  printTable(`Stream latency vs a raw postMessage round trip (medians: ${LATENCY_SAMPLES} starts, ${ROUNDS} × ${SLOW_VALUES - 1} slow reads)`, [
-    { name: "first value after start", weft: median(latency.first), baseline: median(echoMs), format: us, target: "≤ 1.1×", source: "#17" },
-    { name: "raw stream's first value (for reference)", weft: median(latency.rawFirst), baseline: median(echoMs), format: us, target: "" },
-    { name: "per value, slow consumer, highWaterMark 1", weft: median(latency.slow), baseline: median(echoMs), format: us, target: "≤ 1.1×", source: "#17" },
-    { name: "raw stream per value, slow consumer, window 1 (for reference)", weft: median(latency.rawSlow), baseline: median(echoMs), format: us, target: "" },
-  ])
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")
+  printTable(
+    `Streaming ${VALUES.toLocaleString("en")} numbers from one worker (median of ${ROUNDS}, Node ${process.version}, load ${load})`,
+    [
+      {
+        name: `values/s, default highWaterMark vs raw window ${DEFAULT_WINDOW}`,
+        weft: median(rate.weft),
+        baseline: median(rate.raw),
+        format: perSecond,
+        target: "≥ 0.8×",
+        source: "#17",
+      },
+      {
+        name: `values/s, highWaterMark ${WIDE_WINDOW} vs raw window ${WIDE_WINDOW}`,
+        weft: median(rate.weftWide),
+        baseline: median(rate.rawWide),
+        format: perSecond,
+        target: "≥ 0.8×",
+        source: "#17",
+      },
+      {
+        name: `values/s, default highWaterMark vs raw window ${WIDE_WINDOW} (for reference)`,
+        weft: median(rate.weft),
+        baseline: median(rate.rawWide),
+        format: perSecond,
+        target: "",
+      },
+    ],
+  )
+  printTable(
+    `Stream latency vs a raw postMessage round trip (medians: ${LATENCY_SAMPLES} starts, ${ROUNDS} × ${SLOW_VALUES - 1} slow reads)`,
+    [
+      {
+        name: "first value after start",
+        weft: median(latency.first),
+        baseline: median(echoMs),
+        format: us,
+        target: "≤ 1.1×",
+        source: "#17",
+      },
+      {
+        name: "raw stream's first value (for reference)",
+        weft: median(latency.rawFirst),
+        baseline: median(echoMs),
+        format: us,
+        target: "",
+      },
+      {
+        name: "per value, slow consumer, highWaterMark 1",
+        weft: median(latency.slow),
+        baseline: median(echoMs),
+        format: us,
+        target: "≤ 1.1×",
+        source: "#17",
+      },
+      {
+        name: "raw stream per value, slow consumer, window 1 (for reference)",
+        weft: median(latency.rawSlow),
+        baseline: median(echoMs),
+        format: us,
+        target: "",
+      },
+    ],
+  )
 
   const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`
   const rows = []
@@ -226,7 +283,13 @@ async function main() {
       weft.push(peakRss("weft", window))
       rawRss.push(peakRss("raw", window))
     }
-    rows.push({ name: `peak RSS, highWaterMark ${window} vs raw window ${window}`, weft: median(weft), baseline: median(rawRss), format: mb, target: "" })
+    rows.push({
+      name: `peak RSS, highWaterMark ${window} vs raw window ${window}`,
+      weft: median(weft),
+      baseline: median(rawRss),
+      format: mb,
+      target: "",
+    })
   }
   printTable(`Peak RSS of a slow consumer of ${RSS_VALUES} values of ${RSS_BYTES / 1024} KiB (whole process, median of ${ROUNDS})`, rows)
 }

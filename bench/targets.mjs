@@ -15,15 +15,33 @@ export const targets = [
   { bench: "web.bench.mjs", name: /^pool task, one at a time/, goal: { max: 1.1 }, target: "≤ 1.1× raw round trip", source: "#16" },
   { bench: "deno.bench.mjs", name: /^ThreadPool\.submit vs raw postMessage/, goal: { min: 1 }, target: "≥ 1.0× raw", source: "#16" },
   { bench: "deno.bench.mjs", name: /^Thread start→join \(fresh worker\)/, goal: { max: 1.2 }, target: "≤ 1.2× raw", source: "#16" },
-  { bench: "primitives.bench.mjs", name: /^lock hand-off round trip/, goal: { max: 1.2 }, target: "≤ 1.2× wait/notify ping-pong", source: "DESIGN" },
+  {
+    bench: "primitives.bench.mjs",
+    name: /^lock hand-off round trip/,
+    goal: { max: 1.2 },
+    target: "≤ 1.2× wait/notify ping-pong",
+    source: "DESIGN",
+  },
   // #16: how cost grows (bench/growth-*.bench.mjs); a flat curve is O(1) per task.
   { bench: "growth-pool.bench.mjs", name: /^weft: workers curve/, goal: { max: 1.5 }, target: "≤ 1.5× (flat)", source: "#16" },
   { bench: "growth-pool.bench.mjs", name: /^weft: queue curve/, goal: { max: 1.5 }, target: "≤ 1.5× (flat)", source: "#16" },
   { bench: "growth-pool.bench.mjs", name: /^weft: abort curve/, goal: { max: 1.5 }, target: "≤ 1.5× (flat: O(1) cancel)", source: "#16" },
   { bench: "growth-pool.bench.mjs", name: /^weft: cancel curve/, goal: { max: 1.5 }, target: "≤ 1.5× (flat: O(1) cancel)", source: "#16" },
-  { bench: "growth-primitives.bench.mjs", name: /^Lock: weft vs raw futex at/, goal: { max: 1.2 }, target: "≤ 1.2× raw futex", source: "#16" },
+  {
+    bench: "growth-primitives.bench.mjs",
+    name: /^Lock: weft vs raw futex at/,
+    goal: { max: 1.2 },
+    target: "≤ 1.2× raw futex",
+    source: "#16",
+  },
   // #17 (streaming): one worker streaming small values, and one value at a time.
-  { bench: "stream.bench.mjs", name: /^values\/s, default highWaterMark/, goal: { min: 0.8 }, target: "≥ 0.8× raw credit window", source: "#17" },
+  {
+    bench: "stream.bench.mjs",
+    name: /^values\/s, default highWaterMark/,
+    goal: { min: 0.8 },
+    target: "≥ 0.8× raw credit window",
+    source: "#17",
+  },
   { bench: "stream.bench.mjs", name: /^first value after start/, goal: { max: 1.1 }, target: "≤ 1.1× raw round trip", source: "#17" },
   { bench: "stream.bench.mjs", name: /^per value, slow consumer/, goal: { max: 1.1 }, target: "≤ 1.1× raw round trip", source: "#17" },
   // #19 (cluster): ClusterPool against bare BullMQ on the same Redis.

@@ -21,7 +21,12 @@ const config = {
   root,
   configFile: false,
   logLevel: "warn",
-  resolve: { alias: { "@weft/web/worker": fileURLToPath(new URL("../packages/web/dist/worker.js", import.meta.url)), "@weft/web": fileURLToPath(new URL("../packages/web/dist/index.js", import.meta.url)) } },
+  resolve: {
+    alias: {
+      "@weft/web/worker": fileURLToPath(new URL("../packages/web/dist/worker.js", import.meta.url)),
+      "@weft/web": fileURLToPath(new URL("../packages/web/dist/index.js", import.meta.url)),
+    },
+  },
   worker: { format: "es" },
   build: { outDir: "dist", emptyOutDir: true, target: "es2022" },
   preview: { headers: isolationHeaders, host: "127.0.0.1", port: 0 },
@@ -39,13 +44,37 @@ try {
   const r = await page.evaluate((options) => globalThis.runBench(options), { rounds, tasks, workers })
   if (!r.isolated) throw new Error("the bench page is not cross-origin isolated")
   const rows = [
-    { name: "Thread round trip (start → join, spare worker) vs new Worker + postMessage", weft: median(r.weft.thread), baseline: median(r.raw.thread), format: us, target: "≤ 1.1×" },
-    { name: "Thread round trip (cold: fresh worker) vs new Worker + postMessage", weft: median(r.weft.cold), baseline: median(r.raw.thread), format: us, target: "≤ 1.1×" },
+    {
+      name: "Thread round trip (start → join, spare worker) vs new Worker + postMessage",
+      weft: median(r.weft.thread),
+      baseline: median(r.raw.thread),
+      format: us,
+      target: "≤ 1.1×",
+    },
+    {
+      name: "Thread round trip (cold: fresh worker) vs new Worker + postMessage",
+      weft: median(r.weft.cold),
+      baseline: median(r.raw.thread),
+      format: us,
+      target: "≤ 1.1×",
+    },
   ]
   if (r.hasPool) {
     rows.push(
-      { name: "pool task, one at a time (submit → result) vs postMessage round trip", weft: median(r.weft.task), baseline: median(r.raw.message), format: us, target: "≤ 2×" },
-      { name: `${tasks} tiny tasks at once on ${workers} workers, per task`, weft: median(r.weft.burst), baseline: median(r.raw.burst), format: us, target: "≤ 2×" },
+      {
+        name: "pool task, one at a time (submit → result) vs postMessage round trip",
+        weft: median(r.weft.task),
+        baseline: median(r.raw.message),
+        format: us,
+        target: "≤ 2×",
+      },
+      {
+        name: `${tasks} tiny tasks at once on ${workers} workers, per task`,
+        weft: median(r.weft.burst),
+        baseline: median(r.raw.burst),
+        format: us,
+        target: "≤ 2×",
+      },
     )
   }
   printTable(`weft vs raw Web Workers in Chromium ${version} (medians; ${rounds} rounds)`, rows)

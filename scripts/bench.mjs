@@ -32,7 +32,12 @@ if (smoke) Object.assign(benchEnv, { WEFT_BENCH_SMOKE: "1", ROUNDS: "1", TASKS: 
 function runBench(file) {
   return new Promise((resolve) => {
     const started = performance.now()
-    const child = spawn("node", [join(root, "bench", file)], { cwd: root, env: benchEnv, stdio: ["ignore", "pipe", "inherit"], detached: smoke })
+    const child = spawn("node", [join(root, "bench", file)], {
+      cwd: root,
+      env: benchEnv,
+      stdio: ["ignore", "pipe", "inherit"],
+      detached: smoke,
+    })
     const rows = []
     let lastLine = ""
     createInterface({ input: child.stdout }).on("line", (line) => {
@@ -72,7 +77,10 @@ for (const file of files) {
 }
 
 const machine = `${cpus().length} cores, load average ${load.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`
-const summary = summarize(runs.flatMap((r) => r.rows), files)
+const summary = summarize(
+  runs.flatMap((r) => r.rows),
+  files,
+)
 printSummary(summary, smoke ? `smoke run: tiny sizes, figures mean nothing; ${machine}` : machine)
 if (smoke) writeJUnit(runs, summary)
 
@@ -86,12 +94,15 @@ function writeJUnit(runs, summary) {
   const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
   const cases = runs.map((run) => {
     const head = `<testcase classname="bench smoke" name="${xml(run.file)}" time="${run.seconds.toFixed(1)}"`
-    if (run.code !== 0) return `${head}><failure message="${xml(run.timedOut ? `stopped after ${SMOKE_LIMIT_MS / 1000} s` : `exited with ${run.code ?? run.signal}`)}"/></testcase>`
+    if (run.code !== 0)
+      return `${head}><failure message="${xml(run.timedOut ? `stopped after ${SMOKE_LIMIT_MS / 1000} s` : `exited with ${run.code ?? run.signal}`)}"/></testcase>`
     if (run.rows.length === 0) return `${head}><skipped message="${xml(`recorded no ratio: ${run.lastLine}`)}"/></testcase>`
     return `${head}/>`
   })
   const measured = summary.filter((r) => Number.isFinite(r.ratio)).length
-  cases.push(`<testcase classname="bench smoke" name="summary table (${summary.length} rows)"${measured > 0 ? "/>" : `><failure message="no bench recorded a ratio"/></testcase>`}`)
+  cases.push(
+    `<testcase classname="bench smoke" name="summary table (${summary.length} rows)"${measured > 0 ? "/>" : `><failure message="no bench recorded a ratio"/></testcase>`}`,
+  )
   const failures = runs.filter((r) => r.code !== 0).length + (measured > 0 ? 0 : 1)
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="bench smoke" tests="${cases.length}" failures="${failures}">\n${cases.join("\n")}\n</testsuite></testsuites>\n`
   writeFileSync(join(dir, "bench-smoke.xml"), body)

@@ -91,7 +91,10 @@ function runStep(step, label, status) {
 function statusLine() {
   const running = new Set()
   const started = performance.now()
-  const draw = () => tty && running.size > 0 && process.stdout.write(`\r\x1b[K  building ${[...running].join(", ")}... ${seconds(performance.now() - started)}`)
+  const draw = () =>
+    tty &&
+    running.size > 0 &&
+    process.stdout.write(`\r\x1b[K  building ${[...running].join(", ")}... ${seconds(performance.now() - started)}`)
   const timer = tty ? setInterval(draw, 200) : undefined
   return {
     running,
@@ -142,5 +145,9 @@ try {
   console.error(error instanceof Error ? error.message : error)
   process.exit(1)
 }
-const demo = spawnSync(process.execPath, ["dist/cli.js", ...process.argv.slice(2)], { cwd: join(root, "apps", "demo"), env, stdio: "inherit" })
+const demo = spawnSync(process.execPath, ["dist/cli.js", ...process.argv.slice(2)], {
+  cwd: join(root, "apps", "demo"),
+  env,
+  stdio: "inherit",
+})
 process.exit(demo.status ?? 1)

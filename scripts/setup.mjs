@@ -70,7 +70,8 @@ export function ensureRedis() {
   const sudo = process.getuid?.() === 0 ? [] : ["sudo"]
   const sh = (cmd) => spawnSync("sh", ["-c", [...sudo, cmd].join(" ")], { env, stdio: "inherit" }).status === 0
   // The package's post-install may start a system-wide server where an init system exists: stop it, ours run on free ports.
-  if (!sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server")) sh("apt-get update -qq") && sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server")
+  if (!sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server"))
+    sh("apt-get update -qq") && sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server")
   sh("service redis-server stop >/dev/null 2>&1 || true")
   return has()
 }

@@ -28,9 +28,9 @@ const steps = [
 function packedTarballsStep() {
   return ["packed tarballs", ["node", "scripts/packed/run.mjs"]]
 }
-// Biome's linter (biome.json); fails on an error, prints warnings. The formatter check joins it
-// once the tree has been formatted in one commit (`npm run format`): then set this to true.
-const CHECK_FORMAT = false
+// Biome's linter and formatter check (biome.json); fails on an error or an unformatted file
+// (`npm run format` fixes those), prints warnings.
+const CHECK_FORMAT = true
 function biomeStep() {
   const label = CHECK_FORMAT ? "lint + format (biome)" : "lint (biome)"
   return [label, ["biome", "ci", `--formatter-enabled=${CHECK_FORMAT}`, "packages", "apps", "bench", "scripts"]]
@@ -55,7 +55,11 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const lines = []
-const reportFiles = existsSync(reports) ? readdirSync(reports).filter((file) => /\.(json|xml)$/.test(file)).sort() : []
+const reportFiles = existsSync(reports)
+  ? readdirSync(reports)
+      .filter((file) => /\.(json|xml)$/.test(file))
+      .sort()
+  : []
 for (const file of reportFiles) {
   const text = readFileSync(join(reports, file), "utf8")
   let p = 0
@@ -82,7 +86,9 @@ for (const file of reportFiles) {
 }
 
 function countSuitesWithFailedTests(report) {
-  return (report.testResults ?? []).filter((suite) => suite.status === "failed" && (suite.assertionResults ?? []).some((a) => a.status === "failed")).length
+  return (report.testResults ?? []).filter(
+    (suite) => suite.status === "failed" && (suite.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length
 }
 
 // Static checks count as one test each: a red build, typecheck or package lint fails the run.

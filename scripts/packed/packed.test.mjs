@@ -23,7 +23,19 @@ const publicPackages = [
   { dir: "deno", name: "@weft/deno" },
   { dir: "weft", name: "weftjs" },
 ]
-const REQUIRED_FIELDS = ["name", "version", "description", "license", "keywords", "homepage", "bugs", "repository", "engines", "exports", "types"]
+const REQUIRED_FIELDS = [
+  "name",
+  "version",
+  "description",
+  "license",
+  "keywords",
+  "homepage",
+  "bugs",
+  "repository",
+  "engines",
+  "exports",
+  "types",
+]
 
 const work = mkdtempSync(join(tmpdir(), "weft-packed-"))
 const tarballs = join(work, "tarballs")
@@ -33,7 +45,9 @@ const tarballOf = new Map()
 function sh(command, args, options = {}) {
   const result = spawnSync(command, args, { env, encoding: "utf8", timeout: 180_000, ...options })
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})\n${result.stdout}\n${result.stderr}`)
+    throw new Error(
+      `${command} ${args.join(" ")} failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`})\n${result.stdout}\n${result.stderr}`,
+    )
   }
   return result.stdout
 }
@@ -64,7 +78,10 @@ function exportTargets(exports) {
 describe("each tarball", () => {
   for (const { name } of publicPackages) {
     test(`${name}: files are package.json, README.md, LICENSE and dist/; metadata complete; no workspace: ranges`, () => {
-      const files = sh("tar", ["tzf", tarballOf.get(name)]).trim().split("\n").map((f) => f.replace(/^package\//, ""))
+      const files = sh("tar", ["tzf", tarballOf.get(name)])
+        .trim()
+        .split("\n")
+        .map((f) => f.replace(/^package\//, ""))
       const stray = files.filter((f) => !["package.json", "README.md", "LICENSE"].includes(f) && !f.startsWith("dist/"))
       assert.deepEqual(stray, [], `unexpected files in ${name}'s tarball`)
       for (const must of ["package.json", "README.md", "LICENSE"]) assert.ok(files.includes(must), `${name}'s tarball has no ${must}`)
@@ -115,7 +132,9 @@ describe("a scratch project installed from the tarballs", () => {
 
   const [major, minor] = process.versions.node.split(".").map(Number)
   const requireEsm = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19)
-  test("Node, CommonJS: require('weftjs') and threadable(__filename, fn)", { skip: !requireEsm && `require() of ESM needs Node >= 20.19 (this is ${process.version})` }, () => {
+  test("Node, CommonJS: require('weftjs') and threadable(__filename, fn)", {
+    skip: !requireEsm && `require() of ESM needs Node >= 20.19 (this is ${process.version})`,
+  }, () => {
     const out = lastJson(sh(process.execPath, ["commonjs.cjs"], { cwd: scratch }))
     assert.deepEqual(out, { runtime: "node", fromThread: 6765, fromPool: 10946 })
   })
@@ -137,7 +156,10 @@ describe("a scratch project installed from the tarballs", () => {
       worker: { format: "es" },
     })
     const emitted = readdirSync(join(outDir, "assets"))
-    assert.ok(emitted.some((f) => f.startsWith("weft-worker")), `no worker entry emitted: ${emitted.join(", ")}`)
+    assert.ok(
+      emitted.some((f) => f.startsWith("weft-worker")),
+      `no worker entry emitted: ${emitted.join(", ")}`,
+    )
     if (!existsSync(chromium)) {
       t.skip(`no Chromium at ${chromium}: the build was checked, the page was not run`)
       return
@@ -146,7 +168,17 @@ describe("a scratch project installed from the tarballs", () => {
     const { chromium: launcher } = await import("playwright")
     const browser = await launcher.launch({
       executablePath: chromium,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+      ],
     })
     try {
       const page = await browser.newPage()
@@ -184,11 +216,15 @@ function serve(dir) {
 describe("releasing (on a throwaway copy of the repository)", () => {
   const copy = join(work, "release")
   const workspaceDirs = () =>
-    ["packages", "apps"].flatMap((group) => readdirSync(join(root, group)).map((dir) => join(group, dir))).concat("bench").filter((dir) => existsSync(join(root, dir, "package.json")))
+    ["packages", "apps"]
+      .flatMap((group) => readdirSync(join(root, group)).map((dir) => join(group, dir)))
+      .concat("bench")
+      .filter((dir) => existsSync(join(root, dir, "package.json")))
 
   before(() => {
     mkdirSync(copy, { recursive: true })
-    for (const file of ["package.json", "pnpm-workspace.yaml", ".npmrc"]) if (existsSync(join(root, file))) cpSync(join(root, file), join(copy, file))
+    for (const file of ["package.json", "pnpm-workspace.yaml", ".npmrc"])
+      if (existsSync(join(root, file))) cpSync(join(root, file), join(copy, file))
     cpSync(join(root, ".changeset"), join(copy, ".changeset"), { recursive: true })
     for (const dir of workspaceDirs()) {
       mkdirSync(join(copy, dir), { recursive: true })
@@ -220,7 +256,8 @@ describe("releasing (on a throwaway copy of the repository)", () => {
     }
     assert.equal(versions.size, 1, `the fixed group split: ${[...versions].join(", ")}`)
     const [version] = versions
-    if (pending.length > 0) assert.notEqual(version, JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")).version)
+    if (pending.length > 0)
+      assert.notEqual(version, JSON.parse(readFileSync(join(root, "packages", "core", "package.json"), "utf8")).version)
     const left = readdirSync(join(copy, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md")
     assert.deepEqual(left, [], "changesets left unconsumed")
     const stillPending = readdirSync(join(root, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md")
@@ -236,7 +273,11 @@ describe("releasing (on a throwaway copy of the repository)", () => {
       assert.match(result.stdout + result.stderr, new RegExp(`${name.replace("/", "\\/")}@${version.replace(/\./g, "\\.")}`))
       sh("pnpm", ["pack", "--pack-destination", join(copy, "packed")], { cwd })
     }
-    const packed = join(copy, "packed", readdirSync(join(copy, "packed")).find((f) => f.startsWith("weftjs-")))
+    const packed = join(
+      copy,
+      "packed",
+      readdirSync(join(copy, "packed")).find((f) => f.startsWith("weftjs-")),
+    )
     const manifest = JSON.parse(execFileSync("tar", ["xzf", packed, "-O", "package/package.json"], { encoding: "utf8" }))
     for (const adapter of ["@weft/node", "@weft/web", "@weft/deno"]) assert.equal(manifest.dependencies[adapter], manifest.version)
   })

@@ -106,8 +106,12 @@ const liveOk = live.checksum === serial.checksum
 // Every threaded render is checked against the serial image; any difference fails the run.
 const failures: string[] = liveOk ? [] : [`live render: ${live.checksum} != ${serial.checksum}`]
 let checked = 1
-process.stdout.write(`${tty ? "\r" : ""}${progressLine({ tilesDone: live.tiles.length, tilesTotal: live.tiles.length, perThread: live.perThread })}\n`)
-console.log(`${live.ms.toFixed(0)} ms, ${arrived} tiles arrived one by one, checksum ${live.checksum} ${liveOk ? green("= serial") : red(`!= serial ${serial.checksum}`)}\n`)
+process.stdout.write(
+  `${tty ? "\r" : ""}${progressLine({ tilesDone: live.tiles.length, tilesTotal: live.tiles.length, perThread: live.perThread })}\n`,
+)
+console.log(
+  `${live.ms.toFixed(0)} ms, ${arrived} tiles arrived one by one, checksum ${live.checksum} ${liveOk ? green("= serial") : red(`!= serial ${serial.checksum}`)}\n`,
+)
 
 // 2. The table: serial against 1..N threads in each style.
 if (!values["no-table"]) {
@@ -120,7 +124,14 @@ if (!values["no-table"]) {
       threadedSpeedups.push(baseline / r.ms)
     }
     if (!ok) failures.push(`${label}, ${r.threads} threads: ${r.checksum} != ${serial.checksum}`)
-    rows.push([label, r.style === "serial" ? "-" : String(r.threads), `${r.ms.toFixed(0)} ms`, `${(baseline / r.ms).toFixed(2)}x`, r.perThread.join(" / "), ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`)])
+    rows.push([
+      label,
+      r.style === "serial" ? "-" : String(r.threads),
+      `${r.ms.toFixed(0)} ms`,
+      `${(baseline / r.ms).toFixed(2)}x`,
+      r.perThread.join(" / "),
+      ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`),
+    ])
   }
   // A second serial run, now that the code is warm, is the baseline.
   const baseline = await render({ scene, style: "serial", tileSize })
@@ -152,7 +163,14 @@ if (!values["no-table"]) {
     const ok = r.checksum === tinySerial.checksum
     if (r.style !== "serial") checked++
     if (!ok) failures.push(`${label}: ${r.checksum} != ${tinySerial.checksum}`)
-    rows.push([label, r.style === "serial" ? "-" : String(r.threads), `${r.ms.toFixed(1)} ms (${((r.ms * 1000) / r.tiles.length).toFixed(2)} µs/task)`, `${(tinySerial.ms / r.ms).toFixed(2)}x`, r.perThread.join(" / "), ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`)])
+    rows.push([
+      label,
+      r.style === "serial" ? "-" : String(r.threads),
+      `${r.ms.toFixed(1)} ms (${((r.ms * 1000) / r.tiles.length).toFixed(2)} µs/task)`,
+      `${(tinySerial.ms / r.ms).toFixed(2)}x`,
+      r.perThread.join(" / "),
+      ok ? green(`ok ${r.checksum}`) : red(`MISMATCH ${r.checksum}`),
+    ])
   }
   tinyRow("tiny tasks (1-px tiles): serial", tinySerial)
   const warm = new ThreadPool({ maxWorkers: maxThreads })

@@ -72,7 +72,14 @@ for (let i = 0; i < PALETTE_SIZE; i++) {
  * the scene's pixel (`originX`, `originY`): the whole image (origin 0, 0) or a tile-sized buffer
  * (origin tile.x, tile.y). Returns the iterations spent, the tile's cost.
  */
-export function drawTile(scene: Scene, tile: Tile, out: Uint8Array | Uint8ClampedArray, outWidth: number, originX = 0, originY = 0): number {
+export function drawTile(
+  scene: Scene,
+  tile: Tile,
+  out: Uint8Array | Uint8ClampedArray,
+  outWidth: number,
+  originX = 0,
+  originY = 0,
+): number {
   const { width, height, centerX, centerY, span, maxIterations } = scene
   const step = span / width
   const left = centerX - (width / 2) * step

@@ -63,13 +63,24 @@ export interface RenderResult {
 
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const { scene, style, onProgress } = options
-  if (!Object.hasOwn(renderers, style)) throw new TypeError(`style must be one of ${Object.keys(renderers).join(", ")}, got ${String(style)}`)
+  if (!Object.hasOwn(renderers, style))
+    throw new TypeError(`style must be one of ${Object.keys(renderers).join(", ")}, got ${String(style)}`)
   const tileSize = options.tileSize ?? 32
   const threads = style === "serial" ? 1 : (options.threads ?? 2)
-  if (!Number.isInteger(threads) || threads < 1 || threads > 127) throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
+  if (!Number.isInteger(threads) || threads < 1 || threads > 127)
+    throw new RangeError(`threads must be an integer from 1 to 127, got ${threads}`)
   const tiles = tileGrid(scene, tileSize)
   const started = performance.now()
-  const drawn = await renderers[style]({ scene, tiles, tileSize, threads, chunksize: options.chunksize ?? 1, pool: options.pool, onProgress, onTile: options.onTile })
+  const drawn = await renderers[style]({
+    scene,
+    tiles,
+    tileSize,
+    threads,
+    chunksize: options.chunksize ?? 1,
+    pool: options.pool,
+    onProgress,
+    onTile: options.onTile,
+  })
   const ms = performance.now() - started
   return { style, threads, tileSize, tiles, ...drawn, ms, checksum: checksum(drawn.pixels) }
 }
@@ -157,7 +168,9 @@ async function stream({ scene, tiles, tileSize, threads, pool: given, onProgress
   let iterations = 0
   let done = 0
   const executor = given ?? new ThreadPool({ maxWorkers: threads })
-  const shares = Array.from({ length: Math.min(threads, tiles.length) }, (_, k) => tiles.filter((tile) => tile.index % threads === k).map((tile) => tile.index))
+  const shares = Array.from({ length: Math.min(threads, tiles.length) }, (_, k) =>
+    tiles.filter((tile) => tile.index % threads === k).map((tile) => tile.index),
+  )
   const consume = async (indices: readonly number[], slot: number): Promise<void> => {
     for await (const result of executor.stream(renderTiles, scene, tileSize, indices)) {
       const tile = tiles[result.index]

@@ -13,9 +13,10 @@ import { checksum, defaultScene, renderSerial, tileGrid } from "../src/mandelbro
 
 const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url))
 // The README's copy is refreshed only on request (UPDATE_SCREENSHOT=1), so a test run leaves the tree clean.
-const screenshot = process.env.UPDATE_SCREENSHOT === "1"
-  ? fileURLToPath(new URL("../docs/browser-demo.png", import.meta.url))
-  : join(process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url)), "browser-demo.png")
+const screenshot =
+  process.env.UPDATE_SCREENSHOT === "1"
+    ? fileURLToPath(new URL("../docs/browser-demo.png", import.meta.url))
+    : join(process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url)), "browser-demo.png")
 
 interface DemoState {
   runtime: string
@@ -52,7 +53,8 @@ async function settled(count: number): Promise<DemoState> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(fileURLToPath(new URL("../dist/web/index.html", import.meta.url)))) throw new Error("build the demo first (pnpm --filter @weft/demo build)")
+  if (!existsSync(fileURLToPath(new URL("../dist/web/index.html", import.meta.url))))
+    throw new Error("build the demo first (pnpm --filter @weft/demo build)")
   server = await preview({ configFile, logLevel: "warn", preview: { port: 0 } })
   browser = await chromium.launch({ executablePath, args: chromiumArgs })
   page = await browser.newPage({ viewport: { width: 1560, height: 760 } })

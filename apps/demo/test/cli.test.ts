@@ -13,7 +13,9 @@ afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 test("renders, prints the timing table with checksums that match, and writes the PNGs", () => {
   const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
-  const run = spawnSync(process.execPath, [cli, "--size", "96x64", "--iterations", "200", "--tile", "16", "--threads", "2", "--out", out], { encoding: "utf8" })
+  const run = spawnSync(process.execPath, [cli, "--size", "96x64", "--iterations", "200", "--tile", "16", "--threads", "2", "--out", out], {
+    encoding: "utf8",
+  })
   expect(run.status, run.stderr).toBe(0)
   expect(run.stdout).toMatch(/runtime: Node [\d.]+, weft adapter "node"/)
   const serial = checksum(renderSerial(defaultScene(96, 64, 200), 16).pixels)
@@ -21,12 +23,19 @@ test("renders, prints the timing table with checksums that match, and writes the
   // The live render streams: every tile of the 96x64 image (6x4 tiles of 16 px) arrived on its own.
   expect(run.stdout).toContain("ThreadPool.stream(renderTiles), 2 threads, tiles streamed as they are drawn:")
   expect(run.stdout).toMatch(new RegExp(`\\d+ ms, 24 tiles arrived one by one, checksum ${serial} = serial`))
-  for (const style of ["ThreadPool.map(renderTile)", "ThreadPool.stream(renderTiles)", "Thread(target=TileRenderer.renderBand)", "RenderThread subclasses + Queue + Lock"]) {
+  for (const style of [
+    "ThreadPool.map(renderTile)",
+    "ThreadPool.stream(renderTiles)",
+    "Thread(target=TileRenderer.renderBand)",
+    "RenderThread subclasses + Queue + Lock",
+  ]) {
     const rows = run.stdout.split("\n").filter((line) => line.startsWith(`${style}  `))
     expect(rows.map((line) => line.split(/\s{2,}/)[1])).toEqual(["1", "2"])
     for (const row of rows) expect(row).toContain(`ok ${serial}`)
   }
-  expect(run.stdout).toMatch(new RegExp(`ThreadPool\\.map\\(renderTile\\), warm pool\\s+2\\s+\\d+ ms\\s+[\\d.]+x\\s+\\d+ / \\d+\\s+ok ${serial}`))
+  expect(run.stdout).toMatch(
+    new RegExp(`ThreadPool\\.map\\(renderTile\\), warm pool\\s+2\\s+\\d+ ms\\s+[\\d.]+x\\s+\\d+ / \\d+\\s+ok ${serial}`),
+  )
   expect(run.stdout).toMatch(/tiny tasks: warm pool, one per task\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
   expect(run.stdout).toMatch(/tiny tasks: warm pool, chunksize 256\s+2\s+[\d.]+ ms \([\d.]+ µs\/task\)\s+[\d.]+x\s+\d+ \/ \d+\s+ok/)
   const png = decode(readFileSync(join(out, "mandelbrot.png")))

@@ -42,14 +42,26 @@ function checkRender(state, style) {
   check(state.error === "", `the page failed: ${state.error}`)
   check(state.runtime === "web", `runtime ${state.runtime}`)
   const [serial, threaded] = state.results
-  check(serial.style === "serial" && threaded.style === style && threaded.threads === 2, `rendered ${JSON.stringify(state.results.map((r) => [r.style, r.threads]))}`)
-  check(state.serialChecksum !== "" && threaded.checksum === state.serialChecksum, `the ${style} render ${threaded.checksum} differs from the serial one ${state.serialChecksum}`)
-  check(state.canvasChecksum === state.serialChecksum, `the canvas ${state.canvasChecksum} differs from the serial image ${state.serialChecksum}`)
+  check(
+    serial.style === "serial" && threaded.style === style && threaded.threads === 2,
+    `rendered ${JSON.stringify(state.results.map((r) => [r.style, r.threads]))}`,
+  )
+  check(
+    state.serialChecksum !== "" && threaded.checksum === state.serialChecksum,
+    `the ${style} render ${threaded.checksum} differs from the serial one ${state.serialChecksum}`,
+  )
+  check(
+    state.canvasChecksum === state.serialChecksum,
+    `the canvas ${state.canvasChecksum} differs from the serial image ${state.serialChecksum}`,
+  )
   if (style === "stream") {
     // Streamed: every tile was painted on its own as it arrived, and those paints alone made the image.
     const tiles = Math.ceil(480 / 32) * Math.ceil(320 / 32)
     check(state.tilesPainted === tiles, `painted ${state.tilesPainted} tiles as they arrived, expected ${tiles}`)
-    check(state.streamedChecksum === state.serialChecksum, `the canvas painted tile by tile ${state.streamedChecksum} differs from the serial image`)
+    check(
+      state.streamedChecksum === state.serialChecksum,
+      `the canvas painted tile by tile ${state.streamedChecksum} differs from the serial image`,
+    )
   }
 }
 
@@ -83,15 +95,24 @@ try {
         const classname = `${label} demo page`
         const base = servers[pageKind].url
         const cases = []
-        await runCase(cases, classname, "the page starts with the stream style, paints each tile as it arrives and says what it has", async () => {
-          const state = await render(session, `${base}?${query}`)
-          checkRender(state, "stream")
-          check(/SharedArrayBuffer, Queue and Lock available/.test(state.isolation) === shared, `isolation note: ${state.isolation}`)
-        })
+        await runCase(
+          cases,
+          classname,
+          "the page starts with the stream style, paints each tile as it arrives and says what it has",
+          async () => {
+            const state = await render(session, `${base}?${query}`)
+            checkRender(state, "stream")
+            check(/SharedArrayBuffer, Queue and Lock available/.test(state.isolation) === shared, `isolation note: ${state.isolation}`)
+          },
+        )
         for (const style of shared ? ["queue", "pool", "bands"] : ["pool", "bands"]) {
-          await runCase(cases, classname, `the ${style} style draws the serial image`, async () => checkRender(await render(session, `${base}?${query}&style=${style}`), style))
+          await runCase(cases, classname, `the ${style} style draws the serial image`, async () =>
+            checkRender(await render(session, `${base}?${query}&style=${style}`), style),
+          )
         }
-        for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${c.message.split("\n").slice(0, 4).join("\n    ")}`)
+        for (const c of cases)
+          if (c.status === "failed")
+            console.log(`  FAIL ${c.classname} > ${c.name}\n    ${c.message.split("\n").slice(0, 4).join("\n    ")}`)
         writeJUnit(join(reports, `demo-${label}.xml`), `demo on ${browser.name} ${browser.version} (${label})`, cases)
         console.log(`demo ${label} (${browser.name} ${browser.version}): ${tally(cases)}`)
         if (cases.some((c) => c.status === "failed")) failed = true

@@ -5,7 +5,9 @@ import { encodePng } from "../src/png.js"
 import { threadColor } from "../src/tint.js"
 import { decode } from "./decode-png.js"
 
-const pixelAt = (rgba: Uint8Array | Uint8ClampedArray, width: number, x: number, y: number) => [...rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 3)]
+const pixelAt = (rgba: Uint8Array | Uint8ClampedArray, width: number, x: number, y: number) => [
+  ...rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 3),
+]
 
 test("the legend adds a strip below the image with one swatch per thread in its tint colour", () => {
   const width = 320

@@ -13,7 +13,8 @@ const referenceChecksum = checksum(reference.pixels)
 describe("the serial reference", () => {
   test("the tile grid covers every pixel once, edge tiles included", () => {
     const covered = new Uint8Array(scene.width * scene.height)
-    for (const t of tiles) for (let y = t.y; y < t.y + t.height; y++) for (let x = t.x; x < t.x + t.width; x++) covered[y * scene.width + x]++
+    for (const t of tiles)
+      for (let y = t.y; y < t.y + t.height; y++) for (let x = t.x; x < t.x + t.width; x++) covered[y * scene.width + x]++
     expect(covered.every((n) => n === 1)).toBe(true)
     expect(tiles.length).toBe(7 * 5)
   })
@@ -40,7 +41,13 @@ describe.each<[Style, number]>([
 ])("%s with %i thread(s)", (style, threads) => {
   test("draws the serial image; every tile is drawn once and counted", async () => {
     const progress: Progress[] = []
-    const result = await render({ scene, style, threads, tileSize, onProgress: (p) => progress.push({ ...p, perThread: [...p.perThread] }) })
+    const result = await render({
+      scene,
+      style,
+      threads,
+      tileSize,
+      onProgress: (p) => progress.push({ ...p, perThread: [...p.perThread] }),
+    })
     expect(result.checksum).toBe(referenceChecksum)
     expect(Buffer.from(result.pixels).equals(Buffer.from(reference.pixels))).toBe(true)
     expect(result.iterations).toBe(reference.iterations)
@@ -68,7 +75,8 @@ test("stream hands each tile to onTile as it arrives, before the render ends, an
     onTile: (tile, pixels, thread) => {
       expect(thread === 0 || thread === 1).toBe(true)
       expect(pixels.length).toBe(tile.width * tile.height * 4)
-      for (let row = 0; row < tile.height; row++) painted.set(pixels.subarray(row * tile.width * 4, (row + 1) * tile.width * 4), ((tile.y + row) * scene.width + tile.x) * 4)
+      for (let row = 0; row < tile.height; row++)
+        painted.set(pixels.subarray(row * tile.width * 4, (row + 1) * tile.width * 4), ((tile.y + row) * scene.width + tile.x) * 4)
       seen.push(tile.index)
     },
     onProgress: (p) => {

@@ -18,11 +18,20 @@ Deno.test({ name: "weft resolves to the Deno adapter", ...options }, () => {
   assert.equal(getRuntime().name, "deno")
 })
 
-for (const [style, threads] of [["pool", 2], ["stream", 2], ["bands", 2], ["queue", 1], ["queue", 2]] as [Style, number][]) {
+for (const [style, threads] of [
+  ["pool", 2],
+  ["stream", 2],
+  ["bands", 2],
+  ["queue", 1],
+  ["queue", 2],
+] as [Style, number][]) {
   Deno.test({ name: `${style} with ${threads} thread(s) draws the serial image`, ...options }, async () => {
     const result = await render({ scene, style, threads, tileSize })
     assert.equal(result.checksum, reference)
-    assert.equal(result.perThread.reduce((a, b) => a + b, 0), tileGrid(scene, tileSize).length)
+    assert.equal(
+      result.perThread.reduce((a, b) => a + b, 0),
+      tileGrid(scene, tileSize).length,
+    )
   })
 }
 
@@ -31,7 +40,22 @@ Deno.test({ name: "the CLI runs under deno run --allow-read --allow-write and it
   try {
     const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
     const result = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", `--allow-write=${out}`, cli, "--size", "96x64", "--iterations", "200", "--tile", "16", "--threads", "2", "--out", out],
+      args: [
+        "run",
+        "--allow-read",
+        `--allow-write=${out}`,
+        cli,
+        "--size",
+        "96x64",
+        "--iterations",
+        "200",
+        "--tile",
+        "16",
+        "--threads",
+        "2",
+        "--out",
+        out,
+      ],
       stdout: "piped",
       stderr: "piped",
     }).output()

@@ -7,14 +7,30 @@ import { fileURLToPath } from "node:url"
 const cwd = fileURLToPath(new URL("..", import.meta.url))
 const reports = process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url))
 const bin = (dir) => fileURLToPath(new URL(`${dir}node_modules/.bin`, import.meta.url))
-const env = { ...process.env, PATH: `${bin("../")}:${bin("../../../")}:${process.env.PATH}`, DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" }
+const env = {
+  ...process.env,
+  PATH: `${bin("../")}:${bin("../../../")}:${process.env.PATH}`,
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_NO_PROMPT: "1",
+}
 
 const runs = [
   ["node (vitest)", "vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/demo-node.json`]],
   [
     "deno",
     "deno",
-    ["test", "--allow-read", "--allow-write", "--allow-env", "--allow-run", "--sloppy-imports", "--no-check", "--reporter=dot", `--junit-path=${reports}/demo-deno.xml`, "test/render_test.ts"],
+    [
+      "test",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run",
+      "--sloppy-imports",
+      "--no-check",
+      "--reporter=dot",
+      `--junit-path=${reports}/demo-deno.xml`,
+      "test/render_test.ts",
+    ],
   ],
   ["firefox and webkit", process.execPath, ["test/engines.mjs"]],
 ]

@@ -98,7 +98,13 @@ function drawLegend(perThread: readonly number[], total: number): void {
   )
 }
 
-const SHORT: Record<Style, string> = { serial: "serial (page thread)", pool: "ThreadPool.map", stream: "ThreadPool.stream", bands: "TileRenderer bands", queue: "RenderThread + Queue" }
+const SHORT: Record<Style, string> = {
+  serial: "serial (page thread)",
+  pool: "ThreadPool.map",
+  stream: "ThreadPool.stream",
+  bands: "TileRenderer bands",
+  queue: "RenderThread + Queue",
+}
 
 let serialMs: number | undefined
 function addTiming(result: RenderResult): void {

@@ -155,7 +155,9 @@ describe("subclasses", () => {
 describe("kept from before", () => {
   test("an explicit result type still compiles, with or without a target", () => {
     expectTypeOf(new Thread<number>({ target: fib, args: [1] }).join()).toEqualTypeOf<Promise<number>>()
-    expectTypeOf(new Thread<{ count: number }>({ target: new Counter(), method: "add", args: [3] }).join()).toEqualTypeOf<Promise<{ count: number }>>()
+    expectTypeOf(new Thread<{ count: number }>({ target: new Counter(), method: "add", args: [3] }).join()).toEqualTypeOf<
+      Promise<{ count: number }>
+    >()
     expectTypeOf(new Thread().join()).toEqualTypeOf<Promise<unknown>>()
     expectTypeOf(new Thread({ name: "idle", daemon: true })).toEqualTypeOf<Thread<unknown>>()
   })

@@ -5,7 +5,11 @@ export const countPrimes = threadable(import.meta.url, function countPrimes(limi
   let count = 0
   for (let n = 2; n < limit; n++) {
     let prime = true
-    for (let d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break }
+    for (let d = 2; d * d <= n; d++)
+      if (n % d === 0) {
+        prime = false
+        break
+      }
     if (prime) count++
   }
   return count

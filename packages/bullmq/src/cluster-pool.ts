@@ -1,7 +1,16 @@
 import { randomBytes } from "node:crypto"
 import { Queue, QueueEvents, QueueEventsProducer, type JobsOptions } from "bullmq"
 import type { Redis } from "ioredis"
-import { captureSite, checkRunOptions, checkTaskArgs, checkTimeout, deserializeThrown, mapTasks, registrationOf, serializeThrown } from "@weft/core/adapter"
+import {
+  captureSite,
+  checkRunOptions,
+  checkTaskArgs,
+  checkTimeout,
+  deserializeThrown,
+  mapTasks,
+  registrationOf,
+  serializeThrown,
+} from "@weft/core/adapter"
 import {
   CancelledError,
   RuntimeError,
@@ -96,8 +105,12 @@ export class ClusterPool implements Executor {
 
   constructor(options: ClusterPoolOptions) {
     if (typeof options !== "object" || options === null) throw new TypeError("new ClusterPool(options) takes { connection, queue }")
-    if (typeof options.queue !== "string" || options.queue === "") throw new TypeError("ClusterPool needs the name of the queue its servers serve: { queue: \"name\" }")
-    if (options.connection === undefined) throw new TypeError("ClusterPool needs a Redis connection: { connection: new Redis({ host, port }) } or { connection: { host, port } }")
+    if (typeof options.queue !== "string" || options.queue === "")
+      throw new TypeError('ClusterPool needs the name of the queue its servers serve: { queue: "name" }')
+    if (options.connection === undefined)
+      throw new TypeError(
+        "ClusterPool needs a Redis connection: { connection: new Redis({ host, port }) } or { connection: { host, port } }",
+      )
     this.queueName = options.queue
     this.name = options.name ?? `ClusterPool-${poolCounter++}`
     this.#label = `a task of ${this.name}`
@@ -142,7 +155,11 @@ export class ClusterPool implements Executor {
    * Applies `fn` to every item on the servers, yielding results in input order; lazy and bounded
    * like ThreadPool.map (default window 64 jobs; use `chunksize` to send items in batches).
    */
-  map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
+  map<F extends (item: never) => unknown>(
+    fn: F,
+    iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
     return mapTasks(fn, iterable, options, {
       submit: (items, chunk) => this.#enqueue(fn, items, undefined, chunk),
@@ -186,13 +203,17 @@ export class ClusterPool implements Executor {
   // --- submitting -------------------------------------------------------------------------
 
   #checkOpen(): void {
-    if (this.#broken !== undefined) throw new RuntimeError(`${this.name} lost its connection to Redis: create a new ClusterPool`, { cause: this.#broken })
+    if (this.#broken !== undefined)
+      throw new RuntimeError(`${this.name} lost its connection to Redis: create a new ClusterPool`, { cause: this.#broken })
     if (this.#closed) throw new RuntimeError(`cannot schedule new tasks on ${this.name} after shutdown()`)
   }
 
   #enqueue(target: unknown, args: readonly unknown[], options: ExecutorRunOptions | undefined, chunk: boolean): ClusterTask {
     this.#checkOpen()
-    if (typeof target !== "function") throw new ThreadTargetError(`the target of ${this.#label} must be a registered function, got ${target === null ? "null" : typeof target}`)
+    if (typeof target !== "function")
+      throw new ThreadTargetError(
+        `the target of ${this.#label} must be a registered function, got ${target === null ? "null" : typeof target}`,
+      )
     const registered = registrationOf(target)
     if (registered === undefined) {
       const name = target.name || "fn"
@@ -210,7 +231,13 @@ export class ClusterPool implements Executor {
     }
     const timeout = options?.timeout
     checkTimeout(timeout)
-    const data: TaskJobData = { key: registered.key, url: registered.url, args: encodeValue(args), ...(timeout === undefined ? {} : { timeout }), ...(chunk ? { chunk: true as const } : {}) }
+    const data: TaskJobData = {
+      key: registered.key,
+      url: registered.url,
+      args: encodeValue(args),
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(chunk ? { chunk: true as const } : {}),
+    }
     const task = new ClusterTask(this.#owner, `${this.#idPrefix}-${++this.#counter}`, registered.key, data)
     if (captureSite(this.#captureStacks, this.#tasks.size)) task.site = new Error()
     this.#tasks.set(task.id, task)
@@ -257,7 +284,8 @@ export class ClusterPool implements Executor {
       }
     } catch (error) {
       for (const task of this.#toAdd.splice(0)) task.settleError(error)
-      for (const task of this.#tasks.values()) if (!task.added) task.settleError(new RuntimeError(`${this.name} could not add a job to Redis`, { cause: error }))
+      for (const task of this.#tasks.values())
+        if (!task.added) task.settleError(new RuntimeError(`${this.name} could not add a job to Redis`, { cause: error }))
     } finally {
       this.#flushing = false
       if (this.#toAdd.length > 0) {
@@ -295,7 +323,11 @@ export class ClusterPool implements Executor {
 
   #complete(task: ClusterTask, returnvalue: unknown): void {
     if (typeof returnvalue !== "string") {
-      task.settleError(new RuntimeError(`job ${task.id} of queue "${this.queueName}" completed without a weft result: is a server other than weft's serve() processing this queue?`))
+      task.settleError(
+        new RuntimeError(
+          `job ${task.id} of queue "${this.queueName}" completed without a weft result: is a server other than weft's serve() processing this queue?`,
+        ),
+      )
       return
     }
     let value: unknown
@@ -344,7 +376,11 @@ export class ClusterPool implements Executor {
     try {
       const removed = await this.#queue.remove(task.id)
       if (removed === 1) return
-      const event: CancelEvent = { eventName: CANCEL_EVENT, jobId: task.id, reason: encodeValue(serializeThrown(reason ?? new CancelledError("the task was cancelled"))) }
+      const event: CancelEvent = {
+        eventName: CANCEL_EVENT,
+        jobId: task.id,
+        reason: encodeValue(serializeThrown(reason ?? new CancelledError("the task was cancelled"))),
+      }
       await this.#producer.publishEvent(event)
     } catch {
       // Redis is gone: the job's server finishes it, and its result is ignored (the future is settled).
@@ -405,11 +441,16 @@ export class ClusterPool implements Executor {
         if (error !== null || task.done()) continue
         const [finishedOn, returnvalue, failedReason, timestamp] = fields as (string | null)[]
         if (finishedOn === null && returnvalue === null && failedReason === null && timestamp === null) {
-          task.settleError(new RuntimeError(`job ${task.id} of queue "${this.queueName}" is no longer in Redis (was Redis restarted without persistence, or the job removed by hand?)`))
+          task.settleError(
+            new RuntimeError(
+              `job ${task.id} of queue "${this.queueName}" is no longer in Redis (was Redis restarted without persistence, or the job removed by hand?)`,
+            ),
+          )
           continue
         }
         if (finishedOn === null) continue
-        if (failedReason !== null && failedReason !== "" && (returnvalue === null || returnvalue === "null")) this.#failTask(task, failedReason)
+        if (failedReason !== null && failedReason !== "" && (returnvalue === null || returnvalue === "null"))
+          this.#failTask(task, failedReason)
         else if (returnvalue !== null) this.#complete(task, JSON.parse(returnvalue) as unknown)
       }
     } catch {
@@ -441,7 +482,8 @@ export class ClusterPool implements Executor {
   #fail(error: unknown): void {
     if (this.#shutdownPromise !== undefined && this.#tasks.size === 0) return
     this.#broken ??= error
-    for (const task of [...this.#tasks.values()]) task.settleError(new RuntimeError(`${this.#label} was lost with the connection to Redis`, { cause: error }))
+    for (const task of [...this.#tasks.values()])
+      task.settleError(new RuntimeError(`${this.#label} was lost with the connection to Redis`, { cause: error }))
   }
 
   #drained(): Promise<void> {

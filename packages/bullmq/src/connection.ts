@@ -11,7 +11,9 @@ export type ConnectionOption = Redis | RedisOptions
 export function ownClient(connection: ConnectionOption, name: string): Redis {
   if (connection instanceof Redis) return connection.duplicate({ maxRetriesPerRequest: null, connectionName: name })
   if (typeof connection !== "object" || connection === null) {
-    throw new TypeError(`connection must be an ioredis client or its options ({ host, port }), got ${connection === null ? "null" : typeof connection}`)
+    throw new TypeError(
+      `connection must be an ioredis client or its options ({ host, port }), got ${connection === null ? "null" : typeof connection}`,
+    )
   }
   return new Redis({ ...connection, maxRetriesPerRequest: null, connectionName: name })
 }

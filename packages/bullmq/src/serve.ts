@@ -67,9 +67,12 @@ let serverCounter = 0
  */
 export function serve(options: ServeOptions): Server {
   if (typeof options !== "object" || options === null) throw new TypeError("serve(options) takes { connection, queue, modules }")
-  if (typeof options.queue !== "string" || options.queue === "") throw new TypeError("serve() needs the name of the queue to serve: { queue: \"name\" }")
+  if (typeof options.queue !== "string" || options.queue === "")
+    throw new TypeError('serve() needs the name of the queue to serve: { queue: "name" }')
   if (!Array.isArray(options.modules) || options.modules.some((m) => typeof m !== "string")) {
-    throw new TypeError("serve() needs { modules: [...] }: the paths or file: URLs of the modules that register your tasks with threadable()")
+    throw new TypeError(
+      "serve() needs { modules: [...] }: the paths or file: URLs of the modules that register your tasks with threadable()",
+    )
   }
   if (options.connection === undefined) throw new TypeError("serve() needs a Redis connection: { connection: { host, port } }")
   const name = options.name ?? `weft-serve-${process.pid}-${serverCounter++}`
@@ -144,24 +147,31 @@ export function serve(options: ServeOptions): Server {
     events = new QueueEvents(cancelQueue, { connection: eventsClient, prefix, lastEventId: start })
     events.on("error", () => {})
     // A ClusterPool asks the server running a job to stop it (its signal aborted, or cancel()).
-    ;(events as unknown as { on(event: string, fn: (args: { jobId: string; reason: string }) => void): void }).on(CANCEL_EVENT, ({ jobId, reason }) => {
-      const entry = running.get(jobId)
-      if (entry === undefined) return
-      let why: unknown
-      try {
-        why = deserializeThrown(decodeValue(reason) as WireThrown)
-      } catch {
-        why = new RuntimeError("the task was cancelled by its caller")
-      }
-      entry.controller.abort(why)
-    })
+    ;(events as unknown as { on(event: string, fn: (args: { jobId: string; reason: string }) => void): void }).on(
+      CANCEL_EVENT,
+      ({ jobId, reason }) => {
+        const entry = running.get(jobId)
+        if (entry === undefined) return
+        let why: unknown
+        try {
+          why = deserializeThrown(decodeValue(reason) as WireThrown)
+        } catch {
+          why = new RuntimeError("the task was cancelled by its caller")
+        }
+        entry.controller.abort(why)
+      },
+    )
     worker = new Worker(options.queue, processor, {
       connection: client("worker"),
       prefix,
       concurrency,
       name,
       // BullMQ takes an explicit undefined as a value: pass only what was set.
-      ...defined({ lockDuration: options.lockDuration, stalledInterval: options.stalledInterval, maxStalledCount: options.maxStalledCount }),
+      ...defined({
+        lockDuration: options.lockDuration,
+        stalledInterval: options.stalledInterval,
+        maxStalledCount: options.maxStalledCount,
+      }),
     })
     worker.on("error", () => {})
     await Promise.all([worker.waitUntilReady(), events.waitUntilReady()])

@@ -15,7 +15,17 @@ export function decodeValue(text: string): unknown {
   return packr.unpack(Buffer.from(text, "base64"))
 }
 
-const PLAIN_CLASSES = new Set<unknown>([Object.prototype, null, Array.prototype, Date.prototype, RegExp.prototype, Map.prototype, Set.prototype, ArrayBuffer.prototype, DataView.prototype])
+const PLAIN_CLASSES = new Set<unknown>([
+  Object.prototype,
+  null,
+  Array.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Map.prototype,
+  Set.prototype,
+  ArrayBuffer.prototype,
+  DataView.prototype,
+])
 const TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype) as object
 
 /**
@@ -82,7 +92,11 @@ export function unsendable(value: unknown, path: string, seen?: Set<object>): st
     return undefined
   }
   for (const key of Object.keys(object)) {
-    const reason = unsendable((object as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen)
+    const reason = unsendable(
+      (object as Record<string, unknown>)[key],
+      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      seen,
+    )
     if (reason !== undefined) return reason
   }
   return undefined

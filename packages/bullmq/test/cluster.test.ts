@@ -28,8 +28,16 @@ function pool(queue: string, options: Partial<ConstructorParameters<typeof Clust
   return created
 }
 
-async function servers(count: number, queue: string, options: { maxWorkers?: number; extra?: string[]; redisPort?: number } = {}): Promise<ServerProcess[]> {
-  const started = await Promise.all(Array.from({ length: count }, () => startServer({ port: options.redisPort ?? port, queue, maxWorkers: options.maxWorkers ?? 2, extra: options.extra })))
+async function servers(
+  count: number,
+  queue: string,
+  options: { maxWorkers?: number; extra?: string[]; redisPort?: number } = {},
+): Promise<ServerProcess[]> {
+  const started = await Promise.all(
+    Array.from({ length: count }, () =>
+      startServer({ port: options.redisPort ?? port, queue, maxWorkers: options.maxWorkers ?? 2, extra: options.extra }),
+    ),
+  )
   for (const server of started) cleanup.push(() => server.stop("SIGKILL"))
   return started
 }
@@ -190,15 +198,30 @@ describe("what crosses", () => {
     const cluster = pool(queue)
     const send = sendBack as (...args: unknown[]) => unknown
     expect(() => cluster.submit(send, 1, new SharedArrayBuffer(8))).toThrow(/args\[1\] is a SharedArrayBuffer/)
-    expect(() => cluster.submit(send, { data: new Int32Array(new SharedArrayBuffer(8)) })).toThrow(/args\[0\]\.data is a Int32Array over shared memory/)
+    expect(() => cluster.submit(send, { data: new Int32Array(new SharedArrayBuffer(8)) })).toThrow(
+      /args\[0\]\.data is a Int32Array over shared memory/,
+    )
     expect(() => cluster.submit(send, 1, 2, new Lock())).toThrow(/args\[2\] is a weft Lock, a shared-memory primitive/)
     expect(() => cluster.submit(send, () => 1)).toThrow(/args\[0\] is a function/)
-    expect(() => cluster.submit(send, new (class Point { x = 1 })())).toThrow(/args\[0\] is an instance of Point/)
+    expect(() =>
+      cluster.submit(
+        send,
+        new (class Point {
+          x = 1
+        })(),
+      ),
+    ).toThrow(/args\[0\] is an instance of Point/)
     expect(() => cluster.submit(send, new Map([["k", Symbol("s")]]))).toThrow(/args\[0\]\.get\("k"\) is a symbol/)
     expect(() => cluster.submit((n: number) => n, 1)).toThrow(ThreadTargetError)
     expect(() => cluster.submit((n: number) => n, 1)).toThrow(/threadable\(import\.meta\.url/)
     await servers(1, queue, { maxWorkers: 1 })
-    const rich = { when: new Date(5), tags: new Set(["a"]), table: new Map([[1, { deep: [1n << 70n, undefined, null] }]]), bytes: new Uint8Array([1, 2, 3]), re: /x+/g }
+    const rich = {
+      when: new Date(5),
+      tags: new Set(["a"]),
+      table: new Map([[1, { deep: [1n << 70n, undefined, null] }]]),
+      bytes: new Uint8Array([1, 2, 3]),
+      re: /x+/g,
+    }
     expect(await cluster.submit(send, rich)).toEqual(rich)
     const refused = (await cluster.submit(returnShared).exception()) as Error
     expect(refused).toBeInstanceOf(TypeError)
@@ -254,4 +277,3 @@ describe("Redis going away", () => {
     expect(() => cluster.submit(square, 1)).toThrow(/lost its connection to Redis/)
   })
 })
-

@@ -19,7 +19,8 @@ export function freePort() {
 
 function redisBinary() {
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" })
-  if (found.status !== 0) throw new Error("redis-server is not installed: run scripts/setup.mjs (ensureRedis: apt-get install redis-server)")
+  if (found.status !== 0)
+    throw new Error("redis-server is not installed: run scripts/setup.mjs (ensureRedis: apt-get install redis-server)")
   return found.stdout.trim()
 }
 
@@ -30,7 +31,26 @@ export async function startRedis() {
   const dir = mkdtempSync(join(tmpdir(), "weft-redis-"))
   let child
   const launch = async () => {
-    child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", "dump.rdb", "--daemonize", "no"], { stdio: ["ignore", "pipe", "pipe"] })
+    child = spawn(
+      binary,
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--dbfilename",
+        "dump.rdb",
+        "--daemonize",
+        "no",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    )
     let log = ""
     await new Promise((resolve, reject) => {
       const onData = (chunk) => {

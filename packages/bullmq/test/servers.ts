@@ -3,7 +3,9 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
-const conformanceTasks = ["pool-tasks.ts", "thread-tasks.ts", "executor-tasks.ts"].map((file) => fileURLToPath(new URL(`../../conformance/src/tasks/${file}`, import.meta.url)))
+const conformanceTasks = ["pool-tasks.ts", "thread-tasks.ts", "executor-tasks.ts"].map((file) =>
+  fileURLToPath(new URL(`../../conformance/src/tasks/${file}`, import.meta.url)),
+)
 export const clusterTasks = fileURLToPath(new URL("./fixtures/cluster-tasks.mjs", import.meta.url))
 
 export interface ServerProcess {
@@ -26,11 +28,29 @@ export interface ServerSettings {
 }
 
 /** Starts `weft-serve` (through tsx, so it can load the shared suite's TypeScript tasks) and waits until it serves. */
-export async function startServer({ port, queue, maxWorkers = 2, extra = [], modules: files = [...conformanceTasks, clusterTasks] }: ServerSettings): Promise<ServerProcess> {
+export async function startServer({
+  port,
+  queue,
+  maxWorkers = 2,
+  extra = [],
+  modules: files = [...conformanceTasks, clusterTasks],
+}: ServerSettings): Promise<ServerProcess> {
   const modules = files.flatMap((file) => ["--module", file])
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", cli, "--queue", queue, "--redis", `redis://127.0.0.1:${port}`, "--max-workers", String(maxWorkers), ...modules, ...extra],
+    [
+      "--import",
+      "tsx",
+      cli,
+      "--queue",
+      queue,
+      "--redis",
+      `redis://127.0.0.1:${port}`,
+      "--max-workers",
+      String(maxWorkers),
+      ...modules,
+      ...extra,
+    ],
     { stdio: ["ignore", "pipe", "pipe"], cwd: fileURLToPath(new URL("..", import.meta.url)) },
   )
   let log = ""

@@ -45,7 +45,10 @@ export function keyTransform(state: PluginState, code: string, id: string): { co
 export function ensureEntry(state: PluginState, options: WeftBundlerOptions, outDirs: readonly string[] = []): WorkerEntry {
   const runtime = state.runtime ?? "web"
   const extra = (options.tasks ?? []).map((file) => (isAbsolute(file) ? file : resolve(state.root, file)))
-  const found = findTaskModules(state.root, outDirs.map((dir) => resolve(state.root, dir)))
+  const found = findTaskModules(
+    state.root,
+    outDirs.map((dir) => resolve(state.root, dir)),
+  )
   const tasks = [...new Set([...found, ...extra])].sort()
   state.entry = writeWorkerEntry(state.root, runtime, tasks)
   return state.entry
@@ -68,10 +71,14 @@ function isNodeTarget(target: unknown): boolean {
 }
 
 /** Beside the bundle: `./weft-worker.js`, resolved against the chunk that holds the adapter. */
-const besideBundle = (file: string): EntryUrl => () => `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`
+const besideBundle =
+  (file: string): EntryUrl =>
+  () =>
+    `new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`
 
 /** The generated file itself, for bundlers that follow `new URL(..., import.meta.url)`. */
-const generatedFile: EntryUrl = (adapterId, entry) => `new URL(${JSON.stringify(relativeSpecifier(dirname(adapterId.split("?")[0]!), entry.file))}, import.meta.url)`
+const generatedFile: EntryUrl = (adapterId, entry) =>
+  `new URL(${JSON.stringify(relativeSpecifier(dirname(adapterId.split("?")[0]!), entry.file))}, import.meta.url)`
 
 export const weftFactory: UnpluginFactory<WeftBundlerOptions | undefined, false> = (userOptions = {}, meta) => {
   const options = userOptions
@@ -165,7 +172,8 @@ function addEsbuildEntry(build: { entryPoints?: unknown; outfile?: string; outdi
   }
   if (Array.isArray(entryPoints)) {
     const entries = entryPoints as (string | { in: string; out: string })[]
-    if (!entries.some((entry) => entry === file || (typeof entry === "object" && entry.in === file))) entries.push({ in: file, out: workerName })
+    if (!entries.some((entry) => entry === file || (typeof entry === "object" && entry.in === file)))
+      entries.push({ in: file, out: workerName })
     build.entryPoints = entries
   } else {
     build.entryPoints = { ...entryPoints, [workerName]: file }

@@ -133,7 +133,10 @@ export function addTaskKeys(code: string, modulePath: string): KeyedSource | und
       const optionsStart = call.commas[1]! + 1
       const optionsEnd = call.commas[2] ?? call.close
       const options = code.slice(optionsStart, optionsEnd)
-      out += options.trim() === "" ? `${code.slice(last, optionsStart)} { ${name} }` : `${code.slice(last, optionsStart)} { ${name}, ...(${options.trim()}) }`
+      out +=
+        options.trim() === ""
+          ? `${code.slice(last, optionsStart)} { ${name} }`
+          : `${code.slice(last, optionsStart)} { ${name}, ...(${options.trim()}) }`
       out += code.slice(optionsEnd, call.close)
     }
     last = call.close

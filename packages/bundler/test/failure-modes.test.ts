@@ -37,7 +37,9 @@ describe("failure modes name their cause and fix", () => {
     expect(result.ok).toBe(false)
     expect(result.name).toBe("ThreadTargetError")
     expect(result.message).toMatch(/could not load file:\/\/\S+entry-with-task\.mjs to find "square"/)
-    expect(result.message).toMatch(/the thread Thread-\d+ \(square\) was started by file:\/\/\S+entry-with-task\.mjs while a worker was importing it/)
+    expect(result.message).toMatch(
+      /the thread Thread-\d+ \(square\) was started by file:\/\/\S+entry-with-task\.mjs while a worker was importing it/,
+    )
     expect(result.message).toMatch(/if \(isMainThread\(\)\) \{ \.\.\. \}/)
     // Exactly one line: the worker's copy of the program never reached its console.log.
     expect(stdout.trim().split("\n")).toHaveLength(1)

@@ -32,7 +32,17 @@ type Outcome = { ok: true; value: unknown } | { ok: false; name: string; error: 
 type Results = Record<string, Outcome>
 
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
-const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
 
 const built = new Map<string, Built | Error>()
 const passed = new Map<string, boolean>()
@@ -146,7 +156,9 @@ describe("without the plugin or a worker entry, each failure names its cause and
       const failure = results.functional as Extract<Outcome, { ok: false }>
       expect(failure.ok).toBe(false)
       expect(failure.name).toBe("ThreadTargetError")
-      expect(failure.error).toMatch(/"fib" is not in this registry: this thread has two copies of weft's core, \S+\/core\/dist\/\S+\.js and \S+\/\.vite-vite-dev-bare\/deps\/\S+\.js/)
+      expect(failure.error).toMatch(
+        /"fib" is not in this registry: this thread has two copies of weft's core, \S+\/core\/dist\/\S+\.js and \S+\/\.vite-vite-dev-bare\/deps\/\S+\.js/,
+      )
       expect(failure.error).toMatch(/optimizeDeps\.exclude/)
     } finally {
       await dev.server.close()

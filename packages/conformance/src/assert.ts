@@ -20,7 +20,8 @@ export function ok(value: unknown, message = "expected a truthy value"): asserts
 }
 
 export function equal<T>(actual: unknown, expected: T, message?: string): asserts actual is T {
-  if (!Object.is(actual, expected)) throw new AssertionError(`${message ? `${message}: ` : ""}expected ${show(expected)}, got ${show(actual)}`)
+  if (!Object.is(actual, expected))
+    throw new AssertionError(`${message ? `${message}: ` : ""}expected ${show(expected)}, got ${show(actual)}`)
 }
 
 export function deepEqual(actual: unknown, expected: unknown, message?: string): void {

@@ -12,7 +12,15 @@ export { hasRuntime, setRuntime } from "./runtime.js"
 export { captureSite, checkRunOptions, checkTaskArgs, checkTimeout } from "./pool/task-checks.js"
 export { serveWorker } from "./worker/serve-worker.js"
 export { discardSpareWorker } from "./spare-worker.js"
-export { markSharedInUse, registerShareable, toShared, type Shareable, type SharedDecoder, type SharedRecord, type DecodeContext } from "./shared-record.js"
+export {
+  markSharedInUse,
+  registerShareable,
+  toShared,
+  type Shareable,
+  type SharedDecoder,
+  type SharedRecord,
+  type DecodeContext,
+} from "./shared-record.js"
 // For other executors (@weft/bullmq): the error transport, the registry by key, and map's windowing.
 export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
 export { registrationOf, lookup as lookupRegistered } from "./registry.js"

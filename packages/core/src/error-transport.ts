@@ -129,7 +129,12 @@ function serialize(thrown: unknown, depth: number): WireThrown {
     builtin,
     dom: isDomException(error),
     hasCause,
-    cause: hasCause ? serializeThrown(read(() => error.cause), depth + 1) : undefined,
+    cause: hasCause
+      ? serializeThrown(
+          read(() => error.cause),
+          depth + 1,
+        )
+      : undefined,
     errors: Array.isArray(errors) ? errors.map((e) => serializeThrown(e, depth + 1)) : undefined,
     props,
   }
@@ -161,11 +166,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function malformed(what: string): TypeError {
-  return new TypeError(`weft: ${what} arrived from another thread where an error record was expected; the thread's error could not be rebuilt`)
+  return new TypeError(
+    `weft: ${what} arrived from another thread where an error record was expected; the thread's error could not be rebuilt`,
+  )
 }
 
 function rebuild(wire: unknown, callerStack: string | undefined, depth: number): unknown {
-  if (!isRecord(wire) || depth > MAX_DEPTH + 1) return malformed(isRecord(wire) ? "a record nested too deep" : `a value of type ${wire === null ? "null" : typeof wire}`)
+  if (!isRecord(wire) || depth > MAX_DEPTH + 1)
+    return malformed(isRecord(wire) ? "a record nested too deep" : `a value of type ${wire === null ? "null" : typeof wire}`)
   if (wire.$error === false) return wire.value
   if (wire.$error !== true) return malformed("a record without its $error flag")
   const name = typeof wire.name === "string" ? wire.name : "Error"
@@ -181,7 +189,12 @@ function rebuild(wire: unknown, callerStack: string | undefined, depth: number):
   const stack = typeof wire.stack === "string" ? wire.stack : `${name}: ${message}`
   define(error, "stack", callerStack ? `${stack}\n${callerStack}` : stack)
   if (wire.hasCause === true) define(error, "cause", rebuild(wire.cause, undefined, depth + 1))
-  if (Array.isArray(wire.errors)) define(error, "errors", wire.errors.map((e) => rebuild(e, undefined, depth + 1)))
+  if (Array.isArray(wire.errors))
+    define(
+      error,
+      "errors",
+      wire.errors.map((e) => rebuild(e, undefined, depth + 1)),
+    )
   if (isRecord(wire.props)) {
     for (const key of Object.keys(wire.props)) {
       if (SKIPPED_KEYS.has(key)) continue

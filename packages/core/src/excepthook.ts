@@ -30,7 +30,8 @@ export function callExcepthook(args: HookArgs): void {
   }
   try {
     const result: unknown = excepthook(args)
-    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") (result as PromiseLike<unknown>).then(undefined, hookFailed)
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function")
+      (result as PromiseLike<unknown>).then(undefined, hookFailed)
   } catch (hookError) {
     hookFailed(hookError)
   }

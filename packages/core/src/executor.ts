@@ -37,7 +37,11 @@ export interface Executor extends AsyncDisposable {
    * Applies `fn` to every item, lazily, yielding results in input order.
    * @typeParam F - The function applied to each item.
    */
-  map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options?: MapOptions): AsyncIterableIterator<ResultOf<F>>
+  map<F extends (item: never) => unknown>(
+    fn: F,
+    iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>,
+    options?: MapOptions,
+  ): AsyncIterableIterator<ResultOf<F>>
   /** Stops accepting tasks; with `wait` (default) resolves once every task has settled. */
   shutdown(options?: ExecutorShutdownOptions): Promise<void>
   /** `await using`: shuts the executor down, waiting for its tasks. */

@@ -32,7 +32,12 @@ export function findFunction(value: unknown, path: string, depth = 0, seen = new
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return undefined
   for (const key of Object.keys(value)) {
-    const found = findFunction((value as Record<string, unknown>)[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, depth + 1, seen)
+    const found = findFunction(
+      (value as Record<string, unknown>)[key],
+      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
+      depth + 1,
+      seen,
+    )
     if (found !== undefined) return found
   }
   return undefined

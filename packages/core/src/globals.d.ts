@@ -10,8 +10,6 @@ declare function clearInterval(handle: TimerHandle | undefined): void
 declare function queueMicrotask(callback: () => void): void
 declare function structuredClone<T>(value: T, options?: { transfer?: unknown[] }): T
 
-
-
 type EventListenerLike = (event: { type: string }) => void
 
 interface AbortSignal {
@@ -49,12 +47,19 @@ interface Console {
 }
 declare var console: Console
 
-interface Performance { now(): number }
+interface Performance {
+  now(): number
+}
 declare var performance: Performance
 
-interface TextEncoder { encode(input?: string): Uint8Array; encodeInto(input: string, dest: Uint8Array): { read: number; written: number } }
+interface TextEncoder {
+  encode(input?: string): Uint8Array
+  encodeInto(input: string, dest: Uint8Array): { read: number; written: number }
+}
 declare var TextEncoder: { prototype: TextEncoder; new (): TextEncoder }
-interface TextDecoder { decode(input?: ArrayBufferView | ArrayBufferLike): string }
+interface TextDecoder {
+  decode(input?: ArrayBufferView | ArrayBufferLike): string
+}
 declare var TextDecoder: { prototype: TextDecoder; new (label?: string): TextDecoder }
 
 // ES2024's Atomics.waitAsync: present on Node >= 16, Deno and Chromium; checked before use.

@@ -9,7 +9,14 @@ import "./disposable.js"
 export type { Capabilities, Runtime } from "./runtime.js"
 export { getRuntime } from "./runtime.js"
 export { threadable, type ThreadableOptions } from "./registry.js"
-export { Thread, type ThreadConstructor, type FunctionThreadOptions, type MethodThreadOptions, type MethodName, type ThreadBaseOptions } from "./thread-constructor.js"
+export {
+  Thread,
+  type ThreadConstructor,
+  type FunctionThreadOptions,
+  type MethodThreadOptions,
+  type MethodName,
+  type ThreadBaseOptions,
+} from "./thread-constructor.js"
 export { currentThread, mainThread, enumerate, activeCount, getIdent } from "./thread-registry.js"
 export {
   setExcepthook,
@@ -35,7 +42,21 @@ export {
   BrokenThreadPool,
 } from "./errors.js"
 export { isMainThread } from "./is-main-thread.js"
-export { Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier, Queue, type BarrierOptions, type QueueOptions, type TryGetResult, type Held, type PrimitiveWaitOptions } from "./sync/index.js"
+export {
+  Lock,
+  RLock,
+  Condition,
+  Semaphore,
+  BoundedSemaphore,
+  Event,
+  Barrier,
+  Queue,
+  type BarrierOptions,
+  type QueueOptions,
+  type TryGetResult,
+  type Held,
+  type PrimitiveWaitOptions,
+} from "./sync/index.js"
 export { Future, type ResultOptions, type DoneCallback } from "./pool/future.js"
 export {
   ThreadPool,
@@ -53,4 +74,12 @@ export { transfer } from "./stream/transfer-marker.js"
 export type { Executor, ExecutorRunOptions, ExecutorShutdownOptions } from "./executor.js"
 export type { Percentiles } from "./pool/pool-stats.js"
 export { asCompleted, type AsCompletedOptions, type CompletedFuture } from "./pool/as-completed.js"
-export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type FutureWaitOptions, type WaitResult } from "./pool/wait-futures.js"
+export {
+  wait,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  ALL_COMPLETED,
+  type ReturnWhen,
+  type FutureWaitOptions,
+  type WaitResult,
+} from "./pool/wait-futures.js"

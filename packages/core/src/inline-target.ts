@@ -11,10 +11,14 @@ export function inlineSource(fn: Function): string {
     throw new ThreadTargetError(`target "${name}" is native or bound, so its source cannot be sent to a thread: ${fix}`)
   }
   if (/^class\b/.test(source)) {
-    throw new ThreadTargetError(`target "${name}" is a class: register it with threadable(import.meta.url, ${name}) and pass an instance with { target, method }, or subclass Thread`)
+    throw new ThreadTargetError(
+      `target "${name}" is a class: register it with threadable(import.meta.url, ${name}) and pass an instance with { target, method }, or subclass Thread`,
+    )
   }
   if (/^(async\s+)?function\b/.test(source) || isArrow(source)) return source
-  throw new ThreadTargetError(`target "${name}" is a method shorthand, whose source cannot be rebuilt on its own: write it as a function or arrow, or ${fix}`)
+  throw new ThreadTargetError(
+    `target "${name}" is a method shorthand, whose source cannot be rebuilt on its own: write it as a function or arrow, or ${fix}`,
+  )
 }
 
 function isArrow(source: string): boolean {
@@ -43,7 +47,9 @@ export function compileInline(source: string, name: string): (...args: unknown[]
     return new Function(`"use strict"; return (${source})`)() as (...args: unknown[]) => unknown
   } catch (error) {
     if (error instanceof SyntaxError) {
-      throw new ThreadTargetError(`the source of inline target "${name}" could not be rebuilt in the thread: ${error.message}`, { cause: error })
+      throw new ThreadTargetError(`the source of inline target "${name}" could not be rebuilt in the thread: ${error.message}`, {
+        cause: error,
+      })
     }
     throw new ThreadTargetError(
       `this thread cannot evaluate source text (a Content-Security-Policy without 'unsafe-eval'?), so inline target "${name}" cannot run: register it with threadable(import.meta.url, ${name})`,

@@ -25,7 +25,8 @@ function cloneError(what: string, label: string, error: unknown, value: unknown)
   } catch {
     fn = undefined // the value cannot even be walked (a throwing getter, a revoked Proxy): say so below
   }
-  if (fn !== undefined) return new TypeError(`${what} of ${label} cannot be sent to the thread: ${functionArgumentHint(fn)}`, { cause: error })
+  if (fn !== undefined)
+    return new TypeError(`${what} of ${label} cannot be sent to the thread: ${functionArgumentHint(fn)}`, { cause: error })
   const reason = error instanceof Error ? error.message : String(error)
   return new TypeError(`${what} of ${label} cannot be sent between threads (${reason}): pass structured-cloneable data`, { cause: error })
 }
@@ -90,7 +91,8 @@ export function writeBackState(target: object, state: StateWriteBack): void {
   }
   const fields = (state.shared ? decodeShared(state.fields, FROM_THREAD) : state.fields) as Record<string, unknown>
   const failed = Array.isArray(state.failed) ? state.failed : []
-  for (const key of carriedKeys(target)) if (!Object.hasOwn(fields, key) && !failed.includes(key)) delete (target as Record<string, unknown>)[key]
+  for (const key of carriedKeys(target))
+    if (!Object.hasOwn(fields, key) && !failed.includes(key)) delete (target as Record<string, unknown>)[key]
   assignFields(target, fields)
 }
 

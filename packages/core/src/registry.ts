@@ -37,7 +37,7 @@ export function threadable<T extends Function>(moduleUrl: string, value: T, opti
   const key = options.name ?? value.name
   if (typeof key !== "string" || key === "" || key === "default") {
     throw new TypeError(
-      `threadable() cannot key ${key === "default" ? "a value named \"default\"" : "an anonymous value"}: pass a name, threadable(import.meta.url, fn, { name: "myTask" })`,
+      `threadable() cannot key ${key === "default" ? 'a value named "default"' : "an anonymous value"}: pass a name, threadable(import.meta.url, fn, { name: "myTask" })`,
     )
   }
   if (key.startsWith(RESERVED)) {
@@ -50,9 +50,7 @@ export function threadable<T extends Function>(moduleUrl: string, value: T, opti
 function register(key: string, url: string, value: object): void {
   const existing = byKey.get(key)
   if (existing !== undefined && existing.value !== value && existing.url !== url) {
-    throw new TypeError(
-      `threadable(): the key "${key}" is already taken by ${existing.url}; give one of them another name with { name }`,
-    )
+    throw new TypeError(`threadable(): the key "${key}" is already taken by ${existing.url}; give one of them another name with { name }`)
   }
   byKey.set(key, { key, url, value })
   keyByValue.set(value, key)
@@ -99,7 +97,8 @@ export async function resolveRegistered(key: string, url: string, importer: Modu
     await pending
   } catch (error) {
     throw new ThreadTargetError(
-      pageChunkProblem(key, url, error) ?? `could not load ${url} to find "${key}": ${error instanceof Error ? error.message : String(error)}`,
+      pageChunkProblem(key, url, error) ??
+        `could not load ${url} to find "${key}": ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     )
   }

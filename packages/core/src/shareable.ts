@@ -106,14 +106,17 @@ function decodeRecord(record: Record<string, unknown>, seen: Map<object, unknown
   const tag = record[TAG_KEY]
   const data = record.data
   if (tag === ESCAPED) {
-    if (typeof data !== "object" || data === null || Array.isArray(data)) throw new TypeError("weft: a malformed escaped record arrived from another thread")
+    if (typeof data !== "object" || data === null || Array.isArray(data))
+      throw new TypeError("weft: a malformed escaped record arrived from another thread")
     seen.set(record, data)
     decodeFields(data, seen, context)
     return data
   }
-  if (typeof tag !== "string") throw new TypeError("weft: a malformed shared-primitive record arrived from another thread (its tag is not a string)")
+  if (typeof tag !== "string")
+    throw new TypeError("weft: a malformed shared-primitive record arrived from another thread (its tag is not a string)")
   const decoder = decoderFor(tag) ?? (registerPrimitives(), decoderFor(tag))
-  if (decoder === undefined) throw new TypeError(`weft: a record for an unknown shared primitive "${tag.slice(0, 64)}" arrived from another thread`)
+  if (decoder === undefined)
+    throw new TypeError(`weft: a record for an unknown shared primitive "${tag.slice(0, 64)}" arrived from another thread`)
   markSharedInUse()
   const rebuilt = decoder(data, context)
   seen.set(record, rebuilt)

@@ -51,7 +51,9 @@ export function prepareSubclass(self: object, label: string): LaunchRequest {
   const Class = (Object.getPrototypeOf(self) as { constructor: Function }).constructor
   const registered = registrationOf(Class)
   if (registered === undefined) {
-    throw new ThreadTargetError(`${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`)
+    throw new ThreadTargetError(
+      `${Class.name} overrides run() but was never registered: add threadable(import.meta.url, ${Class.name}) after the class`,
+    )
   }
   const { value: state, shared } = captureState(self, label)
   return { target: { kind: "subclass", ...registered }, args: [], state, shared }
@@ -60,5 +62,9 @@ export function prepareSubclass(self: object, label: string): LaunchRequest {
 /** The error of a thread whose worker exited before its job finished. */
 export function threadExitError(label: string, exit: WorkerExit): ThreadExitError {
   const detail = exit.error instanceof Error ? `: ${exit.error.message}` : ""
-  return new ThreadExitError(`${label} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it finished${detail}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error })
+  return new ThreadExitError(
+    `${label} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it finished${detail}`,
+    exit.code,
+    exit.error === undefined ? undefined : { cause: exit.error },
+  )
 }

@@ -14,6 +14,7 @@ export async function resolveFunction(key: string, url: string): Promise<(...arg
 export async function resolveMethodClass(key: string, url: string, method: string): Promise<Function> {
   const Class = await resolveRegistered(key, url, importTaskModule)
   if (typeof Class !== "function") throw new ThreadTargetError(`"${key}" is registered but is not a class`)
-  if (typeof (Class.prototype as Record<string, unknown>)[method] !== "function") throw new ThreadTargetError(`${Class.name} has no method "${method}"`)
+  if (typeof (Class.prototype as Record<string, unknown>)[method] !== "function")
+    throw new ThreadTargetError(`${Class.name} has no method "${method}"`)
   return Class
 }

@@ -16,7 +16,13 @@ let dummy: Thread | undefined
 let currentIdent: number | undefined
 
 /** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
-export function enterThread(Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number): Thread {
+export function enterThread(
+  Class: Function | undefined,
+  fields: Record<string, unknown> | undefined,
+  info: ThreadInfo,
+  cancelFlag: Int32Array | undefined,
+  jobId: number,
+): Thread {
   current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
   currentIdent = info.ident
   return current
@@ -34,10 +40,6 @@ export function enterLazyThread(make: (() => Thread) | undefined, ident?: number
   makeCurrent = make
   currentIdent = make === undefined ? undefined : ident
 }
-
-
-
-
 
 /** The thread the caller runs in; on the main thread, `mainThread()`. */
 export function currentThread(): Thread {
@@ -82,7 +84,6 @@ export function getIdent(): number {
   // Locks ask on every acquire: answer without building a pool task's thread object.
   return currentIdent ?? currentThread().ident ?? 0
 }
-
 
 /** Inside a worker: waits until every non-daemon thread started here has ended. */
 export async function nonDaemonThreadsEnded(): Promise<void> {

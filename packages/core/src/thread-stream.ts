@@ -25,7 +25,8 @@ export class ThreadStream {
   constructor(options: ThreadStreamOptions) {
     this.highWaterMark = highWaterMarkOf(options.highWaterMark)
     const onProgress = options.onProgress
-    if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function (value) => void, got ${typeof onProgress}`)
+    if (onProgress !== undefined && typeof onProgress !== "function")
+      throw new TypeError(`onProgress must be a function (value) => void, got ${typeof onProgress}`)
     this.#onProgress = onProgress as ((value: unknown) => void) | undefined
   }
 

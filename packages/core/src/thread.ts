@@ -96,7 +96,8 @@ export class Thread<R = unknown> {
     const targetName = typeof target === "function" ? target.name : this.#options.method
     // Python: str(name), and a generated name when it is empty.
     const name = this.#options.name as unknown
-    this.#name = name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
+    this.#name =
+      name !== undefined && name !== null && name !== "" ? String(name) : `Thread-${++threadCounter}${targetName ? ` (${targetName})` : ""}`
     this.#daemon = this.#options.daemon ?? callingThread().daemon
     this.#stream = new ThreadStream(this.#options)
     this.#initSettled()
@@ -298,7 +299,9 @@ export class Thread<R = unknown> {
       const finished = this.#phase === "ended"
       threadEnded(this.#ident, !finished || this.#outcome?.ok !== true)
       if (!finished) {
-        const error = this.#terminating ? new ThreadTerminatedError(`thread ${this.#name} was terminated`) : threadExitError(`thread ${this.#name}`, exit)
+        const error = this.#terminating
+          ? new ThreadTerminatedError(`thread ${this.#name} was terminated`)
+          : threadExitError(`thread ${this.#name}`, exit)
         this[SETTLE]({ ok: false, error, report: !this.#terminating })
       }
       this.#handle = undefined
@@ -365,7 +368,14 @@ export class Thread<R = unknown> {
   }
 
   /** Builds the running copy of a thread, or the main thread's stand-in; no user constructor runs. */
-  static [REBUILD](Class: Function | undefined, fields: Record<string, unknown> | undefined, info: ThreadInfo, cancelFlag: Int32Array | undefined, jobId: number, standIn = false): Thread {
+  static [REBUILD](
+    Class: Function | undefined,
+    fields: Record<string, unknown> | undefined,
+    info: ThreadInfo,
+    cancelFlag: Int32Array | undefined,
+    jobId: number,
+    standIn = false,
+  ): Thread {
     const copy = Reflect.construct(Thread, [REBUILD], Class ?? Thread) as Thread
     if (fields !== undefined) assignFields(copy, fields)
     copy.#name = info.name

@@ -28,7 +28,15 @@ describe("core's shape", () => {
   })
 
   test("the public entry exports no adapter-only name; @weft/core/adapter has them", async () => {
-    const adapterOnly = ["setRuntime", "hasRuntime", "serveWorker", "discardSpareWorker", "registerShareable", "markSharedInUse", "toShared"]
+    const adapterOnly = [
+      "setRuntime",
+      "hasRuntime",
+      "serveWorker",
+      "discardSpareWorker",
+      "registerShareable",
+      "markSharedInUse",
+      "toShared",
+    ]
     const publicNames = Object.keys(await import("../src/index.js"))
     expect(publicNames.filter((name) => adapterOnly.includes(name))).toEqual([])
     const adapterNames = Object.keys(await import("../src/adapter.js"))

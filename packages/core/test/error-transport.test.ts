@@ -41,7 +41,12 @@ describe("error transport", () => {
 
   test("a throwing getter loses only what it guards", () => {
     const error = new Error("x")
-    Object.defineProperty(error, "code", { enumerable: true, get: () => { throw new Error("getter") } })
+    Object.defineProperty(error, "code", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter")
+      },
+    })
     Object.defineProperty(error, "detail", { enumerable: true, value: 7 })
     const back = roundTrip(error) as Error & { detail: number }
     expect(back.message).toBe("x")
@@ -51,7 +56,11 @@ describe("error transport", () => {
 
   test("a throwing message getter, a revoked Proxy: an error that says what happened, never an exception", () => {
     const error = new Error("x")
-    Object.defineProperty(error, "message", { get: () => { throw new Error("no message") } })
+    Object.defineProperty(error, "message", {
+      get: () => {
+        throw new Error("no message")
+      },
+    })
     expect(roundTrip(error)).toBeInstanceOf(Error)
     const { proxy, revoke } = Proxy.revocable({}, {})
     revoke()

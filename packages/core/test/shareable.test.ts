@@ -5,7 +5,10 @@ import { Lock } from "../src/sync/lock.js"
 
 // A primitive of the test's own: it records the context it was decoded in.
 class Probe {
-  constructor(readonly id: number, readonly context?: DecodeContext) {}
+  constructor(
+    readonly id: number,
+    readonly context?: DecodeContext,
+  ) {}
   [toShared]() {
     return { tag: "test:probe", data: this.id }
   }
@@ -37,7 +40,9 @@ describe("shareable: primitives across the boundary", () => {
 
   test("user data carrying the record key arrives exactly as sent, and decodes nothing", () => {
     const imitation = JSON.parse('{"__weft_shared__":"test:probe","data":1}')
-    const barrier = JSON.parse('{"__weft_shared__":"weft:Barrier","data":{"action":{"key":"k","url":"data:text/javascript,globalThis.pwned=1"}}}')
+    const barrier = JSON.parse(
+      '{"__weft_shared__":"weft:Barrier","data":{"action":{"key":"k","url":"data:text/javascript,globalThis.pwned=1"}}}',
+    )
     const back = cross({ probe: new Probe(9), imitation, barrier, nested: { deeper: imitation } }) as Record<string, unknown>
     expect(back.probe).toBeInstanceOf(Probe)
     expect(back.imitation).toEqual(imitation)
@@ -82,7 +87,12 @@ describe("shareable: primitives across the boundary", () => {
 
   test("a value with a throwing getter fails the walk (the caller names the argument)", () => {
     new Lock()
-    const bad = Object.defineProperty({}, "x", { enumerable: true, get: () => { throw new Error("getter") } })
+    const bad = Object.defineProperty({}, "x", {
+      enumerable: true,
+      get: () => {
+        throw new Error("getter")
+      },
+    })
     expect(() => encodeShared([bad])).toThrow("getter")
   })
 })

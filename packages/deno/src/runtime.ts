@@ -1,11 +1,21 @@
-import { type Endpoint, ExitHooks, PostedWorkerHandle, type Runtime, scopeEndpoint, type SpawnOptions, type WorkerHandle, type WorkerScope } from "@weft/core/adapter"
+import {
+  type Endpoint,
+  ExitHooks,
+  PostedWorkerHandle,
+  type Runtime,
+  scopeEndpoint,
+  type SpawnOptions,
+  type WorkerHandle,
+  type WorkerScope,
+} from "@weft/core/adapter"
 import type { DenoThreadOptions } from "./options.js"
 
 /** Deno's node:module, loaded on first use (process.getBuiltinModule: Deno 2.1+). */
 function nodeModule(): typeof import("node:module") {
   const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
   const loaded = process?.getBuiltinModule?.("node:module") as typeof import("node:module") | undefined
-  if (loaded === undefined) throw new Error("weft loads a module synchronously through process.getBuiltinModule, which needs Deno 2.1 or later")
+  if (loaded === undefined)
+    throw new Error("weft loads a module synchronously through process.getBuiltinModule, which needs Deno 2.1 or later")
   return loaded
 }
 
@@ -31,7 +41,9 @@ function isExitNotice(data: unknown): data is ExitNotice {
 // ref()/unref() do nothing and a daemon thread keeps the process alive until it ends.
 const refSymbol: symbol | undefined =
   typeof Worker === "function"
-    ? Object.getOwnPropertySymbols(Worker.prototype).find((s) => s.description === undefined && typeof (Worker.prototype as never)[s] === "function")
+    ? Object.getOwnPropertySymbols(Worker.prototype).find(
+        (s) => s.description === undefined && typeof (Worker.prototype as never)[s] === "function",
+      )
     : undefined
 
 /** The parent's handle on a Deno worker: core's PostedWorkerHandle with Deno's hooks. */

@@ -18,14 +18,17 @@ Deno.test({ name: "a thread that calls self.close() rejects with ThreadExitError
   })
 })
 
-Deno.test({ name: "an uncaught error ends the thread with ThreadExitError carrying the message; the parent lives on", ...options }, async () => {
-  await assert.rejects(run(new Thread({ target: throwLater })), (error: unknown) => {
-    assert.ok(error instanceof ThreadExitError, String(error))
-    assert.match(error.message, /thrown from a timer/)
-    return true
-  })
-  assert.equal(await run(new Thread({ target: (a: number, b: number) => a + b, args: [1, 2] })), 3)
-})
+Deno.test(
+  { name: "an uncaught error ends the thread with ThreadExitError carrying the message; the parent lives on", ...options },
+  async () => {
+    await assert.rejects(run(new Thread({ target: throwLater })), (error: unknown) => {
+      assert.ok(error instanceof ThreadExitError, String(error))
+      assert.match(error.message, /thrown from a timer/)
+      return true
+    })
+    assert.equal(await run(new Thread({ target: (a: number, b: number) => a + b, args: [1, 2] })), 3)
+  },
+)
 
 Deno.test({ name: "a daemon thread does not keep Deno alive; a non-daemon thread finishes first", ...options }, async () => {
   const fixture = new URL("./fixtures/daemon.ts", import.meta.url).pathname
@@ -44,6 +47,9 @@ Deno.test({ name: "a daemon thread does not keep Deno alive; a non-daemon thread
 
 // The adapter reaches node:module only when a module must load synchronously (importing it made
 // Deno set up its Node layer in every worker, 45-80 ms of each fresh thread's start).
-Deno.test({ name: "a fresh thread's first Queue works synchronously: the codec loads through node:module on demand", ...options }, async () => {
-  assert.deepEqual(await run(new Thread({ target: putAtOnce, args: [{ n: [1n, "x"] }] })), { ok: true, value: { n: [1n, "x"] } })
-})
+Deno.test(
+  { name: "a fresh thread's first Queue works synchronously: the codec loads through node:module on demand", ...options },
+  async () => {
+    assert.deepEqual(await run(new Thread({ target: putAtOnce, args: [{ n: [1n, "x"] }] })), { ok: true, value: { n: [1n, "x"] } })
+  },
+)

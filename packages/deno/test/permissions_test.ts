@@ -39,26 +39,43 @@ Deno.test({ name: 'permissions "none": a read fails with Deno.errors.NotCapable 
   assert.equal(await run(new Thread({ target: readText, args: [outside] })), Deno.readTextFileSync(outside))
 })
 
-Deno.test({ name: "a thread without read access to its task module fails with ThreadTargetError saying what to grant", ...options }, async () => {
-  await assert.rejects(run(new Thread({ target: readText, args: [outside], deno: { permissions: "none" } })), (error: unknown) => {
-    assert.ok(error instanceof ThreadTargetError, String(error))
-    assert.ok((error as Error).cause instanceof Deno.errors.NotCapable)
-    assert.match((error as Error).message, /permissions\.read/)
-    return true
-  })
-})
+Deno.test(
+  { name: "a thread without read access to its task module fails with ThreadTargetError saying what to grant", ...options },
+  async () => {
+    await assert.rejects(run(new Thread({ target: readText, args: [outside], deno: { permissions: "none" } })), (error: unknown) => {
+      assert.ok(error instanceof ThreadTargetError, String(error))
+      assert.ok((error as Error).cause instanceof Deno.errors.NotCapable)
+      assert.match((error as Error).message, /permissions\.read/)
+      return true
+    })
+  },
+)
 
-Deno.test({ name: "without deno.permissions, a task module the process may not read gets an --allow-read hint, not a permissions.read one", ...options }, async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", `--deny-read=${inside}`, "--allow-env", "--sloppy-imports", "--no-check", new URL("fixtures/read-hint.ts", here).pathname],
-    stdout: "piped",
-    stderr: "piped",
-  }).output()
-  const stdout = new TextDecoder().decode(output.stdout)
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
-  assert.match(stdout, /^ThreadTargetError: .*--allow-read covering .*permission-tasks\.ts/m)
-  assert.doesNotMatch(stdout, /deno\.permissions|permissions\.read/)
-})
+Deno.test(
+  {
+    name: "without deno.permissions, a task module the process may not read gets an --allow-read hint, not a permissions.read one",
+    ...options,
+  },
+  async () => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        `--deny-read=${inside}`,
+        "--allow-env",
+        "--sloppy-imports",
+        "--no-check",
+        new URL("fixtures/read-hint.ts", here).pathname,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output()
+    const stdout = new TextDecoder().decode(output.stdout)
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr))
+    assert.match(stdout, /^ThreadTargetError: .*--allow-read covering .*permission-tasks\.ts/m)
+    assert.doesNotMatch(stdout, /deno\.permissions|permissions\.read/)
+  },
+)
 
 Deno.test({ name: "a narrower grant allows what it lists and denies the rest", ...options }, async () => {
   const permissions = { read: [new URL(".", here).pathname] }
@@ -71,7 +88,10 @@ Deno.test({ name: "a narrower grant allows what it lists and denies the rest", .
 Deno.test({ name: "a thread cannot be given more than its parent: start() throws and leaves it unstarted", ...options }, () => {
   // The test process runs without --allow-net.
   const thread = new Thread({ target: readEnv, args: ["PATH"], deno: { permissions: { net: true } } })
-  assert.throws(() => thread.start(), (error: unknown) => error instanceof Deno.errors.NotCapable && /escalate/.test((error as Error).message))
+  assert.throws(
+    () => thread.start(),
+    (error: unknown) => error instanceof Deno.errors.NotCapable && /escalate/.test((error as Error).message),
+  )
   assert.equal(thread.ident, null)
   assert.equal(thread.isAlive(), false)
 })

@@ -100,7 +100,8 @@ function tsxApi(from: string): string | undefined {
   const { pathToFileURL } = builtin<typeof import("node:url")>("node:url")
   try {
     const manifest = createRequire(from).resolve("tsx/package.json")
-    const exported = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: string | { default: string } }> }).exports["./esm/api"].import
+    const exported = (JSON.parse(readFileSync(manifest, "utf8")) as { exports: Record<string, { import: string | { default: string } }> })
+      .exports["./esm/api"].import
     return pathToFileURL(join(dirname(manifest), typeof exported === "string" ? exported : exported.default)).href
   } catch {
     return undefined

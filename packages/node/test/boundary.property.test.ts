@@ -40,7 +40,9 @@ const PROPERTY_MS = 120_000
  */
 let imitations = 0
 const barrierImitation = () =>
-  JSON.parse(`{"__weft_shared__":"weft:Barrier","data":{"action":{"key":"k","url":"data:text/javascript,globalThis.pwned=1;//${imitations++}"}}}`) as unknown
+  JSON.parse(
+    `{"__weft_shared__":"weft:Barrier","data":{"action":{"key":"k","url":"data:text/javascript,globalThis.pwned=1;//${imitations++}"}}}`,
+  ) as unknown
 
 /** Fails (once) when data made this thread import a module; the mark is cleared so later runs report their own. */
 function expectNotPwnedHere(): void {
@@ -61,7 +63,9 @@ const binaryValues = fc.oneof(
   fc.bigUint64Array({ maxLength: 4 }),
   fc.tuple(fc.uint8Array({ minLength: 4, maxLength: 16 }), fc.nat(3)).map(([bytes, offset]) => new DataView(bytes.buffer, offset)),
   fc.uint8Array({ maxLength: 8 }).map((bytes) => bytes.buffer),
-  fc.tuple(fc.float64Array({ minLength: 2, maxLength: 4 }), fc.nat(1)).map(([floats, offset]) => new Float64Array(floats.buffer, offset * 8, 1)),
+  fc
+    .tuple(fc.float64Array({ minLength: 2, maxLength: 4 }), fc.nat(1))
+    .map(([floats, offset]) => new Float64Array(floats.buffer, offset * 8, 1)),
 )
 
 const errorValues = fc
@@ -70,7 +74,20 @@ const errorValues = fc
 
 const tagKey = "__weft_shared__"
 const tagValues = fc.oneof(
-  fc.constantFrom("weft:Barrier", "weft:Lock", "weft:RLock", "weft:Queue", "weft:Event", "weft:Condition", "weft:Semaphore", "weft:Nope", "", "__proto__", "toString", "constructor"),
+  fc.constantFrom(
+    "weft:Barrier",
+    "weft:Lock",
+    "weft:RLock",
+    "weft:Queue",
+    "weft:Event",
+    "weft:Condition",
+    "weft:Semaphore",
+    "weft:Nope",
+    "",
+    "__proto__",
+    "toString",
+    "constructor",
+  ),
   fc.string({ maxLength: 6 }),
   fc.integer(),
   fc.constant(null),
@@ -89,7 +106,10 @@ const taggedData = fc.oneof(
 /** Own `__proto__` and `constructor` keys, as JSON.parse makes them. */
 const prototypeKeys = fc
   .tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 1 }))
-  .map(([proto, ctor]) => JSON.parse(`{"__proto__":${JSON.stringify(proto) ?? "null"},"constructor":${JSON.stringify(ctor) ?? "null"},"x":1}`) as unknown)
+  .map(
+    ([proto, ctor]) =>
+      JSON.parse(`{"__proto__":${JSON.stringify(proto) ?? "null"},"constructor":${JSON.stringify(ctor) ?? "null"},"x":1}`) as unknown,
+  )
 
 const keys = fc.oneof(
   { weight: 6, arbitrary: fc.string({ maxLength: 6 }) },
@@ -97,7 +117,16 @@ const keys = fc.oneof(
 )
 
 const leaves = fc.oneof(
-  { weight: 8, arbitrary: fc.oneof(fc.boolean(), fc.integer(), fc.double(), fc.string(), fc.constantFrom(null, undefined, Number.NaN, -0, 0, Infinity, -Infinity)) },
+  {
+    weight: 8,
+    arbitrary: fc.oneof(
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.constantFrom(null, undefined, Number.NaN, -0, 0, Infinity, -Infinity),
+    ),
+  },
   { weight: 1, arbitrary: fc.bigInt() },
   { weight: 1, arbitrary: fc.date({ noInvalidDate: true }) },
   { weight: 1, arbitrary: regExps },
@@ -157,7 +186,12 @@ function cyclic(inner: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 
 function values(options: AnythingOptions): fc.Arbitrary<unknown> {
   const inner = anything(options)
-  return fc.oneof({ weight: 4, arbitrary: inner }, { weight: 1, arbitrary: taggedData }, { weight: 1, arbitrary: prototypeKeys }, { weight: 1, arbitrary: cyclic(inner) })
+  return fc.oneof(
+    { weight: 4, arbitrary: inner },
+    { weight: 1, arbitrary: taggedData },
+    { weight: 1, arbitrary: prototypeKeys },
+    { weight: 1, arbitrary: cyclic(inner) },
+  )
 }
 
 const anyValue = values({ boxed: true })
@@ -182,13 +216,23 @@ function buildHostileArg({ kind, filler, nest }: { kind: HostileArgKind; filler:
   let bad: unknown
   switch (kind) {
     case "throwing-getter":
-      bad = Object.defineProperty({ ok: 1 }, "boom", { enumerable: true, get: () => { throw new Error("getter boom") } })
+      bad = Object.defineProperty({ ok: 1 }, "boom", {
+        enumerable: true,
+        get: () => {
+          throw new Error("getter boom")
+        },
+      })
       break
     case "revoked-proxy":
       bad = proxy
       break
     case "error-with-throwing-getter":
-      bad = Object.defineProperty(new Error("e"), "code", { enumerable: true, get: () => { throw new Error("code boom") } })
+      bad = Object.defineProperty(new Error("e"), "code", {
+        enumerable: true,
+        get: () => {
+          throw new Error("code boom")
+        },
+      })
       break
     case "nested-revoked-proxy":
       bad = { list: [1, { deep: proxy }] }
@@ -215,9 +259,9 @@ const errorSpecs: fc.Arbitrary<ErrorSpec> = fc.record({
   kind: fc.constantFrom("Error", "TypeError", "RangeError", "SyntaxError"),
   message: fc.string({ maxLength: 12 }),
   props: fc.dictionary(
-    fc.oneof(fc.string({ minLength: 1, maxLength: 5 }), fc.constantFrom("code", "__proto__", "constructor", tagKey, "$error", "errno")).filter(
-      (key) => !["name", "message", "stack", "cause", "errors"].includes(key),
-    ),
+    fc
+      .oneof(fc.string({ minLength: 1, maxLength: 5 }), fc.constantFrom("code", "__proto__", "constructor", tagKey, "$error", "errno"))
+      .filter((key) => !["name", "message", "stack", "cause", "errors"].includes(key)),
     anything({ boxed: true }),
     { maxKeys: 3 },
   ),
@@ -335,27 +379,36 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           if (lock !== undefined && result.ok) expectLockLast(result.value, "pool echo")
         }),
         RUNS * 2,
-        namedValues().flatMap((value): [unknown, boolean][] => [[value, false], [value, true]]),
+        namedValues().flatMap((value): [unknown, boolean][] => [
+          [value, false],
+          [value, true],
+        ]),
       )
       await expectNothingImported(pool)
     })
 
-    test("(c) a thrown value comes back equal; a thrown error is rebuilt with its class, message and own properties", { timeout: PROPERTY_MS + 30_000 }, async () => {
+    test("(c) a thrown value comes back equal; a thrown error is rebuilt with its class, message and own properties", {
+      timeout: PROPERTY_MS + 30_000,
+    }, async () => {
       await assertProperty(
-        fc.asyncProperty(values({ boxed: true }).filter((value) => !(value instanceof Error)), fc.boolean(), async (value, onThread) => {
-          expectNotPwnedHere() // a previous run's import shows up by now
-          const expected = structuredClone(value)
-          let result: Settled<unknown>
-          if (onThread) {
-            const thread = new Thread({ target: throwValue, args: [value, ...lockArgs(lock)] })
-            thread.start()
-            result = await settle(thread.join(), "Thread join")
-          } else {
-            result = await settle(pool.submit(throwValue, value, ...lockArgs(lock)), "pool.submit")
-          }
-          if (result.ok) throw new Error(`the target threw, yet the call resolved with ${show(result.value)}`)
-          expectArrivedEqual(result.error, expected, onThread ? "value thrown in a Thread" : "value thrown in a pool task")
-        }),
+        fc.asyncProperty(
+          values({ boxed: true }).filter((value) => !(value instanceof Error)),
+          fc.boolean(),
+          async (value, onThread) => {
+            expectNotPwnedHere() // a previous run's import shows up by now
+            const expected = structuredClone(value)
+            let result: Settled<unknown>
+            if (onThread) {
+              const thread = new Thread({ target: throwValue, args: [value, ...lockArgs(lock)] })
+              thread.start()
+              result = await settle(thread.join(), "Thread join")
+            } else {
+              result = await settle(pool.submit(throwValue, value, ...lockArgs(lock)), "pool.submit")
+            }
+            if (result.ok) throw new Error(`the target threw, yet the call resolved with ${show(result.value)}`)
+            expectArrivedEqual(result.error, expected, onThread ? "value thrown in a Thread" : "value thrown in a pool task")
+          },
+        ),
         RUNS,
         namedValues().map((value): [unknown, boolean] => [value, false]),
       )
@@ -380,21 +433,31 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           expect(error.message).toBe(spec.message)
           for (const key of Object.keys(expectedProps)) {
             const own = Object.getOwnPropertyDescriptor(error, key)
-            if (own === undefined || !("value" in own)) throw new Error(`own property ${JSON.stringify(key)} of the thrown error did not come back as data: ${show(own)}`)
+            if (own === undefined || !("value" in own))
+              throw new Error(`own property ${JSON.stringify(key)} of the thrown error did not come back as data: ${show(own)}`)
             expectArrivedEqual(own.value, expectedProps[key], `error property ${JSON.stringify(key)}`)
           }
         }),
         RUNS,
         [
           [{ kind: "TypeError", message: "own constructor", props: { constructor: 1, code: "E_X" } }, false],
-          [{ kind: "RangeError", message: "own __proto__", props: JSON.parse('{"__proto__":{"polluted":true}}') as Record<string, unknown> }, false],
+          [
+            {
+              kind: "RangeError",
+              message: "own __proto__",
+              props: JSON.parse('{"__proto__":{"polluted":true}}') as Record<string, unknown>,
+            },
+            false,
+          ],
           [{ kind: "Error", message: "tagged", props: { [tagKey]: "weft:Barrier", data: barrierImitation() } }, true],
         ],
       )
       await expectNothingImported(pool)
     })
 
-    test("(d) write-back: a field the method sets arrives on the caller's object, which stays a usable target", { timeout: PROPERTY_MS + 30_000 }, async () => {
+    test("(d) write-back: a field the method sets arrives on the caller's object, which stays a usable target", {
+      timeout: PROPERTY_MS + 30_000,
+    }, async () => {
       await assertProperty(
         fc.asyncProperty(fieldNames, anyValue, fc.boolean(), async (field, value, onThread) => {
           expectNotPwnedHere() // a previous run's import shows up by now
@@ -411,26 +474,40 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
           }
           if (!result.ok) throw new Error(`write-back of field ${JSON.stringify(field)} failed: ${show(result.error)}`)
           if (Object.getPrototypeOf(holder) !== Holder.prototype) {
-            throw new Error(`write-back of field ${JSON.stringify(field)} changed the caller's prototype to ${show(Object.getPrototypeOf(holder))}`)
+            throw new Error(
+              `write-back of field ${JSON.stringify(field)} changed the caller's prototype to ${show(Object.getPrototypeOf(holder))}`,
+            )
           }
           const own = Object.getOwnPropertyDescriptor(holder, field)
-          if (own === undefined || !("value" in own)) throw new Error(`field ${JSON.stringify(field)} is not an own data property after write-back: ${show(own)}`)
+          if (own === undefined || !("value" in own))
+            throw new Error(`field ${JSON.stringify(field)} is not an own data property after write-back: ${show(own)}`)
           expectArrivedEqual(own.value, expected, `field ${JSON.stringify(field)}`)
           // The object is still a target: on a Thread and on the pool.
           const again = new Thread({ target: holder, method: "ping" })
           again.start()
           const pong = await settle(again.join(), "Thread join (ping)")
-          if (!pong.ok || pong.value !== "pong") throw new Error(`after write-back of ${JSON.stringify(field)}, the object no longer works as a Thread target: ${show(pong)}`)
+          if (!pong.ok || pong.value !== "pong")
+            throw new Error(`after write-back of ${JSON.stringify(field)}, the object no longer works as a Thread target: ${show(pong)}`)
           const pooled = await settle(pool.run(holder, { method: "ping" }), "pool.run (ping)")
-          if (!pooled.ok || pooled.value !== "pong") throw new Error(`after write-back of ${JSON.stringify(field)}, the object no longer works as a pool target: ${show(pooled)}`)
+          if (!pooled.ok || pooled.value !== "pong")
+            throw new Error(`after write-back of ${JSON.stringify(field)}, the object no longer works as a pool target: ${show(pooled)}`)
         }),
         Math.ceil(RUNS / 2),
-        ["__proto__", "constructor", tagKey].flatMap((field) => namedValues().slice(0, 3).flatMap((value): [string, unknown, boolean][] => [[field, value, true], [field, value, false]])),
+        ["__proto__", "constructor", tagKey].flatMap((field) =>
+          namedValues()
+            .slice(0, 3)
+            .flatMap((value): [string, unknown, boolean][] => [
+              [field, value, true],
+              [field, value, false],
+            ]),
+        ),
       )
       await expectNothingImported(pool)
     })
 
-    test("an argument that cannot be read whole fails at submit()/start() with a TypeError naming args[i]", { timeout: PROPERTY_MS + 30_000 }, async () => {
+    test("an argument that cannot be read whole fails at submit()/start() with a TypeError naming args[i]", {
+      timeout: PROPERTY_MS + 30_000,
+    }, async () => {
       await assertProperty(
         fc.asyncProperty(hostileArgs, fc.nat(2), async (description, position) => {
           expectNotPwnedHere() // a previous run's import shows up by now
@@ -482,7 +559,14 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
         "error-with-throwing-name": "has a throwing name",
         "error-with-revoked-cause": "cause is revoked",
       }
-      const kinds: HostileKind[] = ["error-with-throwing-code", "error-with-throwing-message", "revoked-proxy", "object-with-throwing-getter", "error-with-throwing-name", "error-with-revoked-cause"]
+      const kinds: HostileKind[] = [
+        "error-with-throwing-code",
+        "error-with-throwing-message",
+        "revoked-proxy",
+        "object-with-throwing-getter",
+        "error-with-throwing-name",
+        "error-with-revoked-cause",
+      ]
 
       async function workerId(): Promise<number> {
         const seen = await settle(pool.submit(probe), "probe")
@@ -500,9 +584,12 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
         const message = readableMessage[kind]
         const explained = error instanceof TypeError && /thrown/i.test(error.message)
         // An unreadable message is left out: the error arrives with an empty one.
-        const minusMessage = kind === "error-with-throwing-message" && Object.getPrototypeOf(error) === Error.prototype && error.message === ""
+        const minusMessage =
+          kind === "error-with-throwing-message" && Object.getPrototypeOf(error) === Error.prototype && error.message === ""
         if (!explained && !minusMessage && (message === undefined || error.message !== message)) {
-          throw new Error(`${where}: expected the error minus what could not be read${message ? ` (message ${JSON.stringify(message)})` : ""}, or a TypeError saying the thrown value could not be sent; got ${show(error)}`)
+          throw new Error(
+            `${where}: expected the error minus what could not be read${message ? ` (message ${JSON.stringify(message)})` : ""}, or a TypeError saying the thrown value could not be sent; got ${show(error)}`,
+          )
         }
       }
 
@@ -527,12 +614,17 @@ function channels(mode: "without a Lock" | "with a Lock"): void {
               return
             }
             if (result.ok) throw new Error(`${where}: resolved with ${show(result.value)} although its value cannot be sent`)
-            if (!(result.error instanceof TypeError)) throw new Error(`${where}: expected a TypeError saying the value cannot be sent, got ${show(result.error)}`)
-            if (field !== undefined && !result.error.message.includes(field)) throw new Error(`${where}: the error does not name the field "${field}": ${result.error.message}`)
+            if (!(result.error instanceof TypeError))
+              throw new Error(`${where}: expected a TypeError saying the value cannot be sent, got ${show(result.error)}`)
+            if (field !== undefined && !result.error.message.includes(field))
+              throw new Error(`${where}: the error does not name the field "${field}": ${result.error.message}`)
           }
           expectSettled(await settle(pool.submit(returnHostile, kind, ...lockArgs(lock)), "pool.submit"), "returned from a pool task")
           const holder = new HostileHolder()
-          const left = await settle(pool.run(holder, { method: "leave", args: [kind, ...lockArgs(lock)] as [HostileKind, unknown?] }), "pool.run")
+          const left = await settle(
+            pool.run(holder, { method: "leave", args: [kind, ...lockArgs(lock)] as [HostileKind, unknown?] }),
+            "pool.run",
+          )
           if (sendable) {
             if (!left.ok) throw new Error(`a cloneable field failed to come back: ${show(left.error)}`)
             expectArrivedEqual(holder.bad, structuredClone(hostileValue(kind)), "field bad")
@@ -579,7 +671,12 @@ describe("the Queue codec", () => {
       const copy: Record<string, unknown> = {}
       seen.set(value, copy)
       for (const key of Object.keys(value)) {
-        Object.defineProperty(copy, key, { value: normalise((value as Record<string, unknown>)[key], seen), enumerable: true, writable: true, configurable: true })
+        Object.defineProperty(copy, key, {
+          value: normalise((value as Record<string, unknown>)[key], seen),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       }
       return copy
     }

@@ -84,7 +84,10 @@ function expectCleanExit(run: Run): void {
   const context = `seed ${run.seed}; stderr: ${run.stderr.slice(-2_000)}`
   expect(run.timedOut, `the fixture did not exit within its limit (${context})`).toBe(false)
   expect(run.code, context).toBe(0)
-  expect(run.lines.some((line) => line.done === true), `no closing line (${context})`).toBe(true)
+  expect(
+    run.lines.some((line) => line.done === true),
+    `no closing line (${context})`,
+  ).toBe(true)
 }
 
 function casesOf(run: Run, name: string): Line[] {
@@ -159,34 +162,51 @@ describe.each(runtimes)("faults under %s", (runtime) => {
     }
   })
 
-  faultTest(runtime, "timeout", "`while (true) {}` under a timeout rejects TimeoutError; its worker is replaced; the tasks around it resolve", async () => {
-    const run = await runFixture(runtime, "timeout-spin.mjs")
-    expectCleanExit(run)
-    const [result] = casesOf(run, "timeout-spin")
-    const context = JSON.stringify(result)
-    expect(result?.spinRejectedTimeout, context).toBe(true)
-    expect(result?.fulfilled, context).toBe(400)
-    expect(result?.wrong, context).toBe(0)
-    expect(result?.spunOnAWorker, context).toBe(true)
-    expect(result?.laterTasksOnTheSpinningWorker, context).toBe(false)
-  })
+  faultTest(
+    runtime,
+    "timeout",
+    "`while (true) {}` under a timeout rejects TimeoutError; its worker is replaced; the tasks around it resolve",
+    async () => {
+      const run = await runFixture(runtime, "timeout-spin.mjs")
+      expectCleanExit(run)
+      const [result] = casesOf(run, "timeout-spin")
+      const context = JSON.stringify(result)
+      expect(result?.spinRejectedTimeout, context).toBe(true)
+      expect(result?.fulfilled, context).toBe(400)
+      expect(result?.wrong, context).toBe(0)
+      expect(result?.spunOnAWorker, context).toBe(true)
+      expect(result?.laterTasksOnTheSpinningWorker, context).toBe(false)
+    },
+  )
 
   // On Deno only the deaths by exit: terminate() cannot stop a worker stuck in a loop there (see above).
   const withTerminate = runtime !== "deno"
-  faultTest(runtime, "lock", `a thread that dies holding a Lock (${withTerminate ? "exit or terminate" : "exit; terminate skipped"}) leaves it abandoned; the next acquirer gets it`, async () => {
-    const run = await runFixture(runtime, "lock-holder-dies.mjs", [withTerminate ? "1" : "0"])
-    expectCleanExit(run)
-    const [result] = casesOf(run, "lock-holder-dies")
-    expect(result).toMatchObject({
-      exitThenAcquire: { joinedThreadExitError: true, exitCode: 1, lockedAfterDeath: true, got: true, abandoned: true, abandonedAfterRelease: false },
-      exitWithThreadWaiter: { got: true, abandoned: true },
-      nested: { got: true, abandoned: true },
-      ...(withTerminate && {
-        terminateWithParkedWaiter: { got: true, abandoned: true },
-        terminateWithThreadWaiter: { got: true, abandoned: true },
-      }),
-    })
-  })
+  faultTest(
+    runtime,
+    "lock",
+    `a thread that dies holding a Lock (${withTerminate ? "exit or terminate" : "exit; terminate skipped"}) leaves it abandoned; the next acquirer gets it`,
+    async () => {
+      const run = await runFixture(runtime, "lock-holder-dies.mjs", [withTerminate ? "1" : "0"])
+      expectCleanExit(run)
+      const [result] = casesOf(run, "lock-holder-dies")
+      expect(result).toMatchObject({
+        exitThenAcquire: {
+          joinedThreadExitError: true,
+          exitCode: 1,
+          lockedAfterDeath: true,
+          got: true,
+          abandoned: true,
+          abandonedAfterRelease: false,
+        },
+        exitWithThreadWaiter: { got: true, abandoned: true },
+        nested: { got: true, abandoned: true },
+        ...(withTerminate && {
+          terminateWithParkedWaiter: { got: true, abandoned: true },
+          terminateWithThreadWaiter: { got: true, abandoned: true },
+        }),
+      })
+    },
+  )
 
   faultTest(runtime, "storm", "abort storm: every never-aborted, never-timed-out task fulfils with its value", async () => {
     const length = full ? 20_000 : 5_000
@@ -203,47 +223,63 @@ describe.each(runtimes)("faults under %s", (runtime) => {
     expect(result?.timedOutTimeoutError as number, context).toBeGreaterThan(0)
   })
 
-  faultTest(runtime, "grace", "a task that finishes just as its grace period ends: only it is stopped; the tasks behind it fulfil", async () => {
-    const rounds = full ? 200 : runtime === "bun" ? 50 : 30
-    const run = await runFixture(runtime, "grace-race.mjs", [String(rounds)])
-    expectCleanExit(run)
-    const [result] = casesOf(run, "grace-race")
-    const context = JSON.stringify(result)
-    expect(result?.innocentsFulfilled, context).toBe(rounds * 4)
-    expect(result?.innocentRejected, context).toEqual({})
-    // Most stopped tasks were still running when aborted (the rest had already returned).
-    expect(result?.stoppedRejected as number, context).toBeGreaterThan(rounds / 2)
-  })
+  faultTest(
+    runtime,
+    "grace",
+    "a task that finishes just as its grace period ends: only it is stopped; the tasks behind it fulfil",
+    async () => {
+      const rounds = full ? 200 : runtime === "bun" ? 50 : 30
+      const run = await runFixture(runtime, "grace-race.mjs", [String(rounds)])
+      expectCleanExit(run)
+      const [result] = casesOf(run, "grace-race")
+      const context = JSON.stringify(result)
+      expect(result?.innocentsFulfilled, context).toBe(rounds * 4)
+      expect(result?.innocentRejected, context).toEqual({})
+      // Most stopped tasks were still running when aborted (the rest had already returned).
+      expect(result?.stoppedRejected as number, context).toBeGreaterThan(rounds / 2)
+    },
+  )
 
-  faultTest(runtime, "shutdown", "shutdown() in every mode under load settles every future (CancelledError only with cancelFutures)", async () => {
-    const run = await runFixture(runtime, "shutdown-under-load.mjs")
-    expectCleanExit(run)
-    const modes = casesOf(run, "shutdown")
-    expect(modes.length).toBe(4)
-    for (const mode of modes) {
-      const context = JSON.stringify(mode)
-      expect.soft(mode.other, context).toEqual({})
-      expect.soft(mode.wrong, context).toBe(0)
-      expect.soft((mode.fulfilled as number) + (mode.cancelled as number), context).toBe(mode.length)
-      if (!mode.cancelFutures) expect.soft(mode.cancelled, context).toBe(0)
-      else expect.soft(mode.cancelled as number, context).toBeGreaterThan(0)
-      if (mode.wait) expect.soft(mode.pendingAtShutdown, context).toBe(0)
-    }
-  })
+  faultTest(
+    runtime,
+    "shutdown",
+    "shutdown() in every mode under load settles every future (CancelledError only with cancelFutures)",
+    async () => {
+      const run = await runFixture(runtime, "shutdown-under-load.mjs")
+      expectCleanExit(run)
+      const modes = casesOf(run, "shutdown")
+      expect(modes.length).toBe(4)
+      for (const mode of modes) {
+        const context = JSON.stringify(mode)
+        expect.soft(mode.other, context).toEqual({})
+        expect.soft(mode.wrong, context).toBe(0)
+        expect.soft((mode.fulfilled as number) + (mode.cancelled as number), context).toBe(mode.length)
+        if (!mode.cancelFutures) expect.soft(mode.cancelled, context).toBe(0)
+        else expect.soft(mode.cancelled as number, context).toBeGreaterThan(0)
+        if (mode.wait) expect.soft(mode.pendingAtShutdown, context).toBe(0)
+      }
+    },
+  )
 
-  faultTest(runtime, "churn", "thread and pool churn: heap and RSS stay bounded and no worker is left over", async () => {
-    const [threads, pools] = fullChurn ? [5_000, 300] : full ? [600, 150] : runtime === "bun" ? [200, 20] : [100, 10]
-    const run = await runFixture(runtime, "churn.mjs", [String(threads), String(pools)], { gc: true, limitMs: CHURN_LIMIT_MS })
-    expectCleanExit(run)
-    const [result] = casesOf(run, "churn")
-    const context = JSON.stringify(result)
-    expect(result?.threads, context).toBe(threads)
-    expect(result?.wrongThreads, context).toBe(0)
-    expect(result?.poolTasks, context).toBe(pools * 3)
-    expect(result?.wrongPoolTasks, context).toBe(0)
-    expect(result?.heapGrowth as number, context).toBeLessThan(20 * 2 ** 20)
-    expect(result?.rssGrowth as number, context).toBeLessThan(150 * 2 ** 20)
-  }, CHURN_LIMIT_MS)
+  faultTest(
+    runtime,
+    "churn",
+    "thread and pool churn: heap and RSS stay bounded and no worker is left over",
+    async () => {
+      const [threads, pools] = fullChurn ? [5_000, 300] : full ? [600, 150] : runtime === "bun" ? [200, 20] : [100, 10]
+      const run = await runFixture(runtime, "churn.mjs", [String(threads), String(pools)], { gc: true, limitMs: CHURN_LIMIT_MS })
+      expectCleanExit(run)
+      const [result] = casesOf(run, "churn")
+      const context = JSON.stringify(result)
+      expect(result?.threads, context).toBe(threads)
+      expect(result?.wrongThreads, context).toBe(0)
+      expect(result?.poolTasks, context).toBe(pools * 3)
+      expect(result?.wrongPoolTasks, context).toBe(0)
+      expect(result?.heapGrowth as number, context).toBeLessThan(20 * 2 ** 20)
+      expect(result?.rssGrowth as number, context).toBeLessThan(150 * 2 ** 20)
+    },
+    CHURN_LIMIT_MS,
+  )
 
   faultTest(runtime, "nested", "nested pools and threads: only the task and the thread that died fail", async () => {
     const run = await runFixture(runtime, "nested.mjs")
@@ -262,13 +298,18 @@ describe.each(runtimes)("faults under %s", (runtime) => {
     }
   })
 
-  faultTest(runtime, "daemon", "join() on a daemon thread resolves with its value; a daemon spinning forever lets the process exit", async () => {
-    const run = await runFixture(runtime, "daemon-join.mjs")
-    const context = `exit ${run.code}; ${JSON.stringify(run.lines)}; ${run.stderr.slice(-1_000)}`
-    expect(run.timedOut, context).toBe(false)
-    expect(casesOf(run, "daemon-join").at(-1), context).toMatchObject({ value: 42, alive: false })
-    expect(casesOf(run, "daemon-join-several")[0]?.values, context).toEqual([0, 1, 2, 3, 4])
-    expect(casesOf(run, "daemon-spinner")[0]?.stage, context).toBe("left spinning")
-    expect(run.code, context).toBe(0)
-  })
+  faultTest(
+    runtime,
+    "daemon",
+    "join() on a daemon thread resolves with its value; a daemon spinning forever lets the process exit",
+    async () => {
+      const run = await runFixture(runtime, "daemon-join.mjs")
+      const context = `exit ${run.code}; ${JSON.stringify(run.lines)}; ${run.stderr.slice(-1_000)}`
+      expect(run.timedOut, context).toBe(false)
+      expect(casesOf(run, "daemon-join").at(-1), context).toMatchObject({ value: 42, alive: false })
+      expect(casesOf(run, "daemon-join-several")[0]?.values, context).toEqual([0, 1, 2, 3, 4])
+      expect(casesOf(run, "daemon-spinner")[0]?.stage, context).toBe("left spinning")
+      expect(run.code, context).toBe(0)
+    },
+  )
 })

@@ -68,7 +68,6 @@ async function expectNothingImportedOrThrown(): Promise<void> {
 }
 
 describe("a worker that posts garbage on its own port", () => {
-
   for (const name of garbageNames) {
     test(`as a Thread target: ${name}`, async () => {
       const bystander = new Thread({ target: hostileEcho, args: ["bystander"] })
@@ -113,7 +112,8 @@ describe("a task that returns data imitating every record weft sends", () => {
       if (!result.ok) throw new Error(`${what} failed: ${show(result.error)}`)
       const value = result.value as { data: unknown; lock?: unknown }
       const expected = structuredClone(imitations(markerPath))
-      if (!isDeepStrictEqual(value.data, expected)) throw new Error(`${what}: the imitations did not arrive as sent\n  sent: ${show(expected)}\n  arrived: ${show(value.data)}`)
+      if (!isDeepStrictEqual(value.data, expected))
+        throw new Error(`${what}: the imitations did not arrive as sent\n  sent: ${show(expected)}\n  arrived: ${show(value.data)}`)
       if (withLock) expect(value.lock).toBeInstanceOf(Lock)
     }
 
@@ -143,7 +143,9 @@ describe("a task that returns data imitating every record weft sends", () => {
 })
 
 describe("a whole process against a hostile worker", () => {
-  test("posting every garbage message on a Thread and in a pool, the process exits 0 having imported nothing", { timeout: 240_000 }, async () => {
+  test("posting every garbage message on a Thread and in a pool, the process exits 0 having imported nothing", {
+    timeout: 240_000,
+  }, async () => {
     const childMarker = join(directory, "child-marker")
     const file = fileURLToPath(new URL("./fixtures/hostile-child.mjs", import.meta.url))
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {

@@ -48,7 +48,9 @@ describe("process lifetime", () => {
     expect(code).toBe(0)
   })
 
-  test("shutdown() keeps the process alive until its workers exit, also when a stopping worker still sends results", { timeout: 180_000 }, async () => {
+  test("shutdown() keeps the process alive until its workers exit, also when a stopping worker still sends results", {
+    timeout: 180_000,
+  }, async () => {
     const { code, stdout } = await runFixture("shutdown-after-steal.mjs")
     expect(stdout).toContain("shut down 40 pools")
     expect(code).toBe(0)

@@ -54,7 +54,9 @@ describe("types", () => {
     expectTypeOf(generic).returns.toEqualTypeOf<Promise<unknown>>()
     const pool = new ThreadPool({ maxWorkers: 1 })
     expectTypeOf(pool.stream(count, 1)).toEqualTypeOf<AsyncIterableIterator<number, string | undefined, undefined>>()
-    expectTypeOf(pool.run(countAsync, { args: [1], stream: true })).toEqualTypeOf<AsyncIterableIterator<number, string | undefined, undefined>>()
+    expectTypeOf(pool.run(countAsync, { args: [1], stream: true })).toEqualTypeOf<
+      AsyncIterableIterator<number, string | undefined, undefined>
+    >()
     expectTypeOf(pool.run(withProgress, { args: [1], onProgress: (_value: number) => {} })).toEqualTypeOf<Future<string>>()
     // @ts-expect-error: stream() takes a generator function
     pool.stream(double, 1)

@@ -27,12 +27,16 @@ export function webWorkerHandle({ worker, describeLoadFailure }: StartedWorker):
     },
   )
   worker.onmessage = (event: MessageEvent) => handle.receive(event.data)
-  worker.onmessageerror = () => handle.end({ code: null, error: new Error("a message from the worker could not be deserialized on this side") })
+  worker.onmessageerror = () =>
+    handle.end({ code: null, error: new Error("a message from the worker could not be deserialized on this side") })
   worker.onerror = (event: Event) => {
     // Keeps the error out of the page's console as "uncaught"; the thread reports it instead.
     event.preventDefault()
     // An ErrorEvent is an uncaught error inside the worker; a bare Event means its script never loaded.
-    const error = event instanceof ErrorEvent && event.message ? ((event.error as unknown) ?? new Error(event.message)) : new Error(describeLoadFailure())
+    const error =
+      event instanceof ErrorEvent && event.message
+        ? ((event.error as unknown) ?? new Error(event.message))
+        : new Error(describeLoadFailure())
     handle.end({ code: null, error })
   }
   live.add(handle)

@@ -40,7 +40,9 @@ async function openApp(): Promise<{ page: Page; results: Record<string, Outcome>
 describe("fixture app, built by Vite", () => {
   test("the build emits weft's worker entry and the app's own as separate module files", () => {
     const assets = readdirSync(join(root, "dist", "assets"))
-    const workers = assets.filter((file) => file.endsWith(".js") && readFileSync(join(root, "dist", "assets", file), "utf8").includes("weft:web-exit"))
+    const workers = assets.filter(
+      (file) => file.endsWith(".js") && readFileSync(join(root, "dist", "assets", file), "utf8").includes("weft:web-exit"),
+    )
     // The page's chunk carries the adapter too; both worker entries are bundled on their own.
     expect(assets.some((file) => /^worker-.*\.js$/.test(file))).toBe(true)
     expect(assets.some((file) => /^weft-worker-.*\.js$/.test(file))).toBe(true)
@@ -55,7 +57,10 @@ describe("fixture app, built by Vite", () => {
       expect(results.instance).toMatchObject({ ok: true, value: { inside: { count: 8 }, after: 8, sameIdent: true } })
       expect(results.subclass).toEqual({ ok: true, value: { value: 10, total: 10 } })
       // 3 × 2000 unsynchronised read-modify-writes, each under the one Lock: none lost.
-      expect(results["lock shared by three styles"]).toEqual({ ok: true, value: { done: [2000, 2000, 2000], heldByPage: 0, counter: 6000, locked: false } })
+      expect(results["lock shared by three styles"]).toEqual({
+        ok: true,
+        value: { done: [2000, 2000, 2000], heldByPage: 0, counter: 6000, locked: false },
+      })
       expect(results.pool).toEqual({ ok: true, value: [55, 610, 6765] })
     } finally {
       await page.close()

@@ -6,9 +6,19 @@ declare global {
   var weftEntry: string | undefined
 }
 
-export const entryName = threadable(import.meta.url, function entryName(): { entry: string; name: string; workerName: string; ident: number | null } {
+export const entryName = threadable(import.meta.url, function entryName(): {
+  entry: string
+  name: string
+  workerName: string
+  ident: number | null
+} {
   const me = currentThread()
-  return { entry: globalThis.weftEntry ?? "default", name: me.name, workerName: (globalThis as { name?: string }).name ?? "", ident: me.ident }
+  return {
+    entry: globalThis.weftEntry ?? "default",
+    name: me.name,
+    workerName: (globalThis as { name?: string }).name ?? "",
+    ident: me.ident,
+  }
 })
 
 export const capabilitiesInside = threadable(import.meta.url, function capabilitiesInside() {

@@ -7,12 +7,25 @@ import { fileURLToPath } from "node:url"
 const cwd = fileURLToPath(new URL("..", import.meta.url))
 const reports = process.env.WEFT_REPORT_DIR ?? fileURLToPath(new URL("../../../reports", import.meta.url))
 const bin = (dir) => fileURLToPath(new URL(`${dir}node_modules/.bin`, import.meta.url))
-const env = { ...process.env, PATH: `${bin("../")}:${bin("../../../")}:${process.env.PATH}`, DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" }
+const env = {
+  ...process.env,
+  PATH: `${bin("../")}:${bin("../../../")}:${process.env.PATH}`,
+  DENO_NO_UPDATE_CHECK: "1",
+  DENO_NO_PROMPT: "1",
+}
 
 const runs = [
   ["node (vitest)", "vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/weft-node.json`]],
-  ["deno", "deno", ["test", "--allow-read", "--allow-env", "--no-check", "--reporter=dot", `--junit-path=${reports}/weft-deno.xml`, "test/deno_test.ts"]],
-  ["bun", "bun", ["test", "--timeout=30000", "--reporter=junit", `--reporter-outfile=${reports}/weft-bun.xml`, "./test/bun/conformance.ts"]],
+  [
+    "deno",
+    "deno",
+    ["test", "--allow-read", "--allow-env", "--no-check", "--reporter=dot", `--junit-path=${reports}/weft-deno.xml`, "test/deno_test.ts"],
+  ],
+  [
+    "bun",
+    "bun",
+    ["test", "--timeout=30000", "--reporter=junit", `--reporter-outfile=${reports}/weft-bun.xml`, "./test/bun/conformance.ts"],
+  ],
 ]
 
 let failed = false

@@ -136,7 +136,12 @@ async function buildRollup(cell, mode, target = "browser") {
     ],
     onwarn: (warning) => warnings.push(warning.message),
   })
-  await bundle.write({ dir, format: "es", entryFileNames: node ? "[name].mjs" : "[name].js", chunkFileNames: node ? "[name]-[hash].mjs" : "[name]-[hash].js" })
+  await bundle.write({
+    dir,
+    format: "es",
+    entryFileNames: node ? "[name].mjs" : "[name].js",
+    chunkFileNames: node ? "[name]-[hash].mjs" : "[name]-[hash].js",
+  })
   await bundle.close()
   if (!node) writeFileSync(join(dir, "index.html"), pageHtml("main.js"))
   return { page: "index.html", main: "main.mjs", warnings: relevant(warnings) }

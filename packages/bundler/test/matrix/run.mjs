@@ -22,7 +22,10 @@ export async function runPage(browser, url, timeout = 60_000) {
 /** Runs `node main.mjs` in a Node cell's output; resolves with its parsed JSON line. */
 export function runNode(cell, timeout = 60_000) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(distRoot, cell, "main.mjs")], { cwd: join(distRoot, cell), stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(process.execPath, [join(distRoot, cell, "main.mjs")], {
+      cwd: join(distRoot, cell),
+      stdio: ["ignore", "pipe", "pipe"],
+    })
     let out = ""
     let err = ""
     child.stdout.on("data", (chunk) => (out += chunk))

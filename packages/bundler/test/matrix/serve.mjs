@@ -4,7 +4,13 @@ import { createServer } from "node:http"
 import { extname, join, normalize } from "node:path"
 import { isolationHeaders } from "./builds.mjs"
 
-const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".map": "application/json", ".wasm": "application/wasm" }
+const types = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".map": "application/json",
+  ".wasm": "application/wasm",
+}
 
 export async function serveStatic(dir) {
   const server = createServer((request, response) => {

@@ -46,7 +46,11 @@ export function executorCases(fixture: ExecutorFixture): Group {
       name: "errors cross with class, code, own fields, cause chain and the submit() site",
       run: () =>
         withExecutor(fixture, async (executor) => {
-          const error = (await rejects(executor.submit(failCoded, "bad input"), { instanceOf: CodedError, name: "CodedError", message: "bad input" })) as CodedError
+          const error = (await rejects(executor.submit(failCoded, "bad input"), {
+            instanceOf: CodedError,
+            name: "CodedError",
+            message: "bad input",
+          })) as CodedError
           equal(error.code, "E_CODED")
           deepEqual(error.detail, { retry: false })
           ok(/submitted at/.test(error.stack ?? ""), "the stack names the submit() site")
@@ -81,9 +85,12 @@ export function executorCases(fixture: ExecutorFixture): Group {
           const gate = await fixture.gate()
           const slow = executor.submit(awaitGate, gate.handle, 1)
           try {
-            await rejects(async () => {
-              for await (const _ of asCompleted([slow], { timeout: 50 })) void _
-            }, { instanceOf: TimeoutError })
+            await rejects(
+              async () => {
+                for await (const _ of asCompleted([slow], { timeout: 50 })) void _
+              },
+              { instanceOf: TimeoutError },
+            )
           } finally {
             await gate.open()
           }
@@ -123,13 +130,22 @@ export function executorCases(fixture: ExecutorFixture): Group {
           for await (const value of rest) results.push(value)
           await gate.open()
           results.unshift((await first) as number)
-          deepEqual(results, items.map((n) => n * n))
+          deepEqual(
+            results,
+            items.map((n) => n * n),
+          )
           const chunked: number[] = []
           for await (const value of executor.map(doubleOrFail, items, { chunksize: 3 })) chunked.push(value)
-          deepEqual(chunked, items.map((n) => 2 * n))
-          await rejects(async () => {
-            for await (const _ of executor.map(doubleOrFail, [1, 2, -3, 4])) void _
-          }, { name: "RangeError", message: "negative: -3" })
+          deepEqual(
+            chunked,
+            items.map((n) => 2 * n),
+          )
+          await rejects(
+            async () => {
+              for await (const _ of executor.map(doubleOrFail, [1, 2, -3, 4])) void _
+            },
+            { name: "RangeError", message: "negative: -3" },
+          )
         }),
     },
     {

@@ -61,7 +61,10 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 /** A pool of one worker held busy by `hold` until `release()`: what is submitted next waits. */
-async function busyPool(options: ThreadPoolOptions, body: (pool: ThreadPool, release: () => void, held: Future<string>) => Promise<void>): Promise<void> {
+async function busyPool(
+  options: ThreadPoolOptions,
+  body: (pool: ThreadPool, release: () => void, held: Future<string>) => Promise<void>,
+): Promise<void> {
   await withPool({ maxWorkers: 1, ...options }, async (pool) => {
     const flags = sharedFlags(2)
     const held = pool.submit(hold, flags)
@@ -96,10 +99,13 @@ export const poolCases = group("ThreadPool", [
       withPool({ maxWorkers: 1 }, async (pool) => {
         equal(await pool.submit((a: number, b: number) => a * b, 6, 7), 42)
         const outer = [1, 2].length
-        await rejects(pool.submit(() => outer + 1), {
-          instanceOf: ThreadTargetError,
-          check: (error) => ok(String((error as Error).message).includes('"outer"'), String((error as Error).message)),
-        })
+        await rejects(
+          pool.submit(() => outer + 1),
+          {
+            instanceOf: ThreadTargetError,
+            check: (error) => ok(String((error as Error).message).includes('"outer"'), String((error as Error).message)),
+          },
+        )
       }),
   },
   {
@@ -118,7 +124,11 @@ export const poolCases = group("ThreadPool", [
     name: "errors cross like Thread's: registered class, code, cause chain, and the submit() site in the stack",
     run: () =>
       withPool({ maxWorkers: 1 }, async (pool) => {
-        const error = (await rejects(pool.submit(failCoded, "bad input"), { instanceOf: CodedError, name: "CodedError", message: "bad input" })) as CodedError
+        const error = (await rejects(pool.submit(failCoded, "bad input"), {
+          instanceOf: CodedError,
+          name: "CodedError",
+          message: "bad input",
+        })) as CodedError
         equal(error.code, "E_CODED")
         ok(String(error.stack).includes("submitted at"), "the stack holds the submit() site")
         const future = pool.submit(failCoded, "again")
@@ -162,7 +172,10 @@ export const poolCases = group("ThreadPool", [
         const items = Array.from({ length: 1000 }, (_, i) => i)
         const chunked: number[] = []
         for await (const value of pool.map(square, items, { chunksize: 64 })) chunked.push(value)
-        deepEqual(chunked, items.map((i) => i * i))
+        deepEqual(
+          chunked,
+          items.map((i) => i * i),
+        )
       }),
   },
   {
@@ -205,9 +218,19 @@ export const poolCases = group("ThreadPool", [
         for await (const value of pool.map(identity, words())) out.push(value as string)
         deepEqual(out, ["a", "b"])
         const seen: number[] = []
-        await rejects(async () => {
-          for await (const value of pool.map((n: number) => { if (n === 3) throw new RangeError("three"); return n }, [1, 2, 3, 4])) seen.push(value)
-        }, { name: "RangeError", message: "three" })
+        await rejects(
+          async () => {
+            for await (const value of pool.map(
+              (n: number) => {
+                if (n === 3) throw new RangeError("three")
+                return n
+              },
+              [1, 2, 3, 4],
+            ))
+              seen.push(value)
+          },
+          { name: "RangeError", message: "three" },
+        )
         deepEqual(seen, [1, 2])
       }),
   },
@@ -226,7 +249,10 @@ export const poolCases = group("ThreadPool", [
         equal(stats.queued, 0)
         equal(stats.inFlight, 0)
         ok(stats.workers >= 1 && stats.workers <= 2, `workers ${stats.workers}`)
-        ok(stats.runTime.p50 >= 0 && stats.runTime.max >= stats.runTime.p50 && stats.waitTime.p99 >= stats.waitTime.p50, "percentiles are ordered")
+        ok(
+          stats.runTime.p50 >= 0 && stats.runTime.max >= stats.runTime.p50 && stats.waitTime.p99 >= stats.waitTime.p50,
+          "percentiles are ordered",
+        )
       }),
   },
 
@@ -290,9 +316,12 @@ export const poolCases = group("ThreadPool", [
           // The iterator yields the futures themselves; TypeScript types a for-await over thenables as their values.
           for await (const future of asCompleted<Future<unknown>>([slow, fast, failing])) order.push(future as unknown as Future<unknown>)
         })()
-        await rejects(async () => {
-          for await (const _ of asCompleted([slow], { timeout: 5 })) throw new Error("the held task cannot complete")
-        }, { instanceOf: TimeoutError })
+        await rejects(
+          async () => {
+            for await (const _ of asCompleted([slow], { timeout: 5 })) throw new Error("the held task cannot complete")
+          },
+          { instanceOf: TimeoutError },
+        )
         signal(flags, 0, 1)
         await iterate
         equal(order.length, 3)
@@ -412,7 +441,11 @@ export const poolCases = group("ThreadPool", [
         set.set()
         // Every target loaded first (loading one sends the worker's results too), then tiny tasks one
         // at a time until the pool holds many per worker: the four below travel in one batch.
-        deepEqual(await Promise.all([pool.submit(square, 1), pool.submit(resolvedIdentity, 2), pool.submit(awaitEventSet, set)]), [1, 2, true])
+        deepEqual(await Promise.all([pool.submit(square, 1), pool.submit(resolvedIdentity, 2), pool.submit(awaitEventSet, set)]), [
+          1,
+          2,
+          true,
+        ])
         for (let i = 0; i < 60; i++) await pool.submit(square, i)
         // The async task makes the worker send what it has; the next two results wait to be batched.
         const before = [pool.submit(square, 1), pool.submit(resolvedIdentity, 2)]
@@ -434,7 +467,10 @@ export const poolCases = group("ThreadPool", [
         const others = Array.from({ length: 50 }, (_, i) => pool.submit(slowSquare, i))
         const error = (await rejects(dying, { instanceOf: ThreadExitError })) as ThreadExitError
         if (environment.processExit) equal(error.exitCode, 7)
-        deepEqual(await Promise.all(others), others.map((_, i) => i * i))
+        deepEqual(
+          await Promise.all(others),
+          others.map((_, i) => i * i),
+        )
         equal(await pool.submit(square, 9), 81)
         equal(pool.stats().failed, 1)
       }),
@@ -548,8 +584,14 @@ export const poolCases = group("ThreadPool", [
       const pool = new ThreadPool({ maxWorkers: 1 })
       const pending = Array.from({ length: 20 }, (_, i) => pool.submit(slowSquare, i))
       await pool.shutdown()
-      ok(pending.every((f) => f.done()), "every task settled before shutdown resolved")
-      deepEqual(await Promise.all(pending), pending.map((_, i) => i * i))
+      ok(
+        pending.every((f) => f.done()),
+        "every task settled before shutdown resolved",
+      )
+      deepEqual(
+        await Promise.all(pending),
+        pending.map((_, i) => i * i),
+      )
       throws(() => pool.submit(square, 1), { instanceOf: RuntimeError, message: "shutdown" })
       equal(pool.stats().workers, 0)
 
@@ -559,7 +601,10 @@ export const poolCases = group("ThreadPool", [
       await waitForValue(flags, 1, 1)
       const queued = Array.from({ length: 5 }, (_, i) => other.submit(square, i))
       const done = other.shutdown({ cancelFutures: true })
-      ok(queued.every((f) => f.cancelled()), "queued tasks are cancelled")
+      ok(
+        queued.every((f) => f.cancelled()),
+        "queued tasks are cancelled",
+      )
       signal(flags, 0, 1)
       await done
       equal(await held, `${other.name}_0`)

@@ -1,7 +1,21 @@
 // Lock, RLock, Condition, Semaphore, BoundedSemaphore, Event, Barrier: CPython's documented
 // behaviour, across real threads. The test's own thread uses only the async faces (a browser
 // page's main thread cannot block); blocking faces run inside the threads.
-import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, Queue, RLock, RuntimeError, Semaphore, Thread, TimeoutError, type FunctionThreadOptions } from "@weft/core"
+import {
+  Barrier,
+  BoundedSemaphore,
+  BrokenBarrierError,
+  Condition,
+  Event,
+  Lock,
+  Queue,
+  RLock,
+  RuntimeError,
+  Semaphore,
+  Thread,
+  TimeoutError,
+  type FunctionThreadOptions,
+} from "@weft/core"
 import { deepEqual, equal, ok, rejects, throws } from "../assert.js"
 import { group, type Case } from "../harness.js"
 import { sharedFlags, signal, waitForValue } from "../sync.js"
@@ -414,7 +428,11 @@ const cases: Case[] = [
         event.clear()
         await new Promise((resolve) => setTimeout(resolve, 2))
       }
-      deepEqual(await Promise.all(waiters.map((t) => t.join())), [true, true, true], "a waiter woken by set() returns true though the flag is clear again")
+      deepEqual(
+        await Promise.all(waiters.map((t) => t.join())),
+        [true, true, true],
+        "a waiter woken by set() returns true though the flag is clear again",
+      )
       equal(event.isSet(), false)
     },
   },
@@ -528,7 +546,11 @@ const cases: Case[] = [
       equal(barrier.broken, false)
       await rejects(barrier.wait({ timeout: 5 }), { instanceOf: BrokenBarrierError })
       equal(barrier.broken, true)
-      const failing = new Barrier(1, { action: () => { throw new Error("action failed") } })
+      const failing = new Barrier(1, {
+        action: () => {
+          throw new Error("action failed")
+        },
+      })
       await rejects(failing.wait(), { message: "action failed" })
       equal(failing.broken, true)
       const timed = new Barrier(2, { timeout: 5 })
@@ -594,7 +616,10 @@ const cases: Case[] = [
       const rlock = new RLock()
       await lock.acquire()
       await rlock.acquire()
-      const result = await started({ target: blockingTimeouts, args: [lock, rlock, new Semaphore(0), new Event(), new Condition(new Lock()), new Barrier(2)] }).join()
+      const result = await started({
+        target: blockingTimeouts,
+        args: [lock, rlock, new Semaphore(0), new Event(), new Condition(new Lock()), new Barrier(2)],
+      }).join()
       const abort = { error: "AbortError", dom: true, cause: "why" }
       deepEqual(result, {
         lock: false,
@@ -630,7 +655,11 @@ const cases: Case[] = [
         controller.abort(reason)
         const error = (await rejects(waiting, { instanceOf: DOMException, name: "AbortError" })) as Error
         equal(error.cause, reason)
-        await rejects(start(AbortSignal.abort(reason)), { instanceOf: DOMException, name: "AbortError", check: (e) => equal((e as Error).cause, reason) })
+        await rejects(start(AbortSignal.abort(reason)), {
+          instanceOf: DOMException,
+          name: "AbortError",
+          check: (e) => equal((e as Error).cause, reason),
+        })
       }
       const rlock = new RLock()
       const held = new Lock()
@@ -683,7 +712,14 @@ const cases: Case[] = [
         thread.cancel("enough")
       }
       const results = Object.fromEntries(await Promise.all(threads.map(async ({ kind, thread }) => [kind, await thread.join()] as const)))
-      deepEqual(results, { lock: "AbortError", rlock: "AbortError", semaphore: "AbortError", condition: "AbortError", barrier: "AbortError", queue: "AbortError" })
+      deepEqual(results, {
+        lock: "AbortError",
+        rlock: "AbortError",
+        semaphore: "AbortError",
+        condition: "AbortError",
+        barrier: "AbortError",
+        queue: "AbortError",
+      })
       lock.release()
       equal(lock.locked(), false, "the cancelled acquirer did not take the lock")
       rlock.release()
@@ -701,7 +737,11 @@ const cases: Case[] = [
       const event = new Event()
       const sem = new Semaphore(0)
       const queue = new Queue<number>()
-      const bag = { map: new Map([["lock", lock]]), set: new Set([event]), list: [sem, { deep: queue }] as [Semaphore, { deep: Queue<number> }] }
+      const bag = {
+        map: new Map([["lock", lock]]),
+        set: new Set([event]),
+        list: [sem, { deep: queue }] as [Semaphore, { deep: Queue<number> }],
+      }
       deepEqual(await started({ target: useNested, args: [bag] }).join(), ["lock", "event", "semaphore", "queue"])
       equal(lock.locked(), true)
       equal(event.isSet(), true)
@@ -716,11 +756,17 @@ const cases: Case[] = [
       const first = new Lock()
       const second = new Lock()
       const events = [new Event(), new Event()]
-      const byKey = new Map([[first, "first"], [second, "second"]])
+      const byKey = new Map([
+        [first, "first"],
+        [second, "second"],
+      ])
       const holder = { boxes: [new Box(events[0]!, "a"), new Box(events[1]!, "b")] }
       deepEqual(await started({ target: useKeysAndFields, args: [byKey, holder] }).join(), ["first", "second", "a", "b"])
       deepEqual([first.locked(), second.locked()], [true, true])
-      deepEqual(events.map((e) => e.isSet()), [true, true])
+      deepEqual(
+        events.map((e) => e.isSet()),
+        [true, true],
+      )
     },
   },
   {
@@ -813,7 +859,10 @@ const cases: Case[] = [
     run: () => {
       if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true) {
         // WebKitGTK: isolated, yet no SharedArrayBuffer. Sending the user to the headers would mislead.
-        const error = throws(() => new Lock(), { name: "RuntimeError", message: /this browser does not have, even on a cross-origin isolated page/ })
+        const error = throws(() => new Lock(), {
+          name: "RuntimeError",
+          message: /this browser does not have, even on a cross-origin isolated page/,
+        })
         ok(!String((error as Error).message).includes("Cross-Origin-Opener-Policy"), String((error as Error).message))
         throws(() => new Queue(), { message: /even on a cross-origin isolated page/ })
         return

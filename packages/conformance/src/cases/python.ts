@@ -141,7 +141,10 @@ export const pythonCases = group("Python semantics", [
       }
       equal(Atomics.load(queuedFlags, 1), 0, "the items that had not started were cancelled, the awaited one included")
       await withPool({ maxWorkers: 2 }, async (pool) => {
-        deepEqual(await drain(pool.map(tenfoldOrFail, [1, 2, 3], { timeout: 60_000, chunksize: 2 })), { values: [10, 20, 30], error: undefined })
+        deepEqual(await drain(pool.map(tenfoldOrFail, [1, 2, 3], { timeout: 60_000, chunksize: 2 })), {
+          values: [10, 20, 30],
+          error: undefined,
+        })
       })
     },
   },
@@ -197,9 +200,13 @@ export const pythonCases = group("Python semantics", [
       const seen = await t.join()
       equal(seen.aborted, true, "signal.aborted")
       equal(seen.threwReason, true, "throwIfAborted() throws signal.reason")
-      ok(seen.kind === REASON_ORIGINAL || seen.kind === REASON_CANCELLED_ERROR, `the reason is "halt" or a CancelledError (kind ${seen.kind})`)
+      ok(
+        seen.kind === REASON_ORIGINAL || seen.kind === REASON_CANCELLED_ERROR,
+        `the reason is "halt" or a CancelledError (kind ${seen.kind})`,
+      )
       // Node and Bun read the cancel message synchronously: there the reason itself arrives.
-      if (environment.runtime === "node" || environment.runtime === "bun") equal(seen.kind, REASON_ORIGINAL, "on Node and Bun the reason crosses")
+      if (environment.runtime === "node" || environment.runtime === "bun")
+        equal(seen.kind, REASON_ORIGINAL, "on Node and Bun the reason crosses")
     },
   },
   {
@@ -219,7 +226,8 @@ export const pythonCases = group("Python semantics", [
       equal(Atomics.load(flags, 3), 1, "throwIfAborted() throws signal.reason")
       const kind = Atomics.load(flags, 4)
       ok(kind === REASON_ORIGINAL || kind === REASON_CANCELLED_ERROR, `the reason is "halt" or a CancelledError (kind ${kind})`)
-      if (environment.runtime === "node" || environment.runtime === "bun") equal(kind, REASON_ORIGINAL, "on Node and Bun the reason crosses")
+      if (environment.runtime === "node" || environment.runtime === "bun")
+        equal(kind, REASON_ORIGINAL, "on Node and Bun the reason crosses")
     },
   },
 
@@ -297,7 +305,11 @@ export const pythonCases = group("Python semantics", [
     run: async () => {
       const t = new Thread({ target: throwBrokenPool })
       t.start()
-      const error = (await rejects(t.join(), { instanceOf: BrokenThreadPool, name: "BrokenThreadPool", message: "broken inside a thread" })) as BrokenThreadPool
+      const error = (await rejects(t.join(), {
+        instanceOf: BrokenThreadPool,
+        name: "BrokenThreadPool",
+        message: "broken inside a thread",
+      })) as BrokenThreadPool
       ok(error.cause instanceof TypeError, "its cause crosses too")
     },
   },

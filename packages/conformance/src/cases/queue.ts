@@ -31,7 +31,13 @@ const cloneable: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
       fc.float64Array({ maxLength: 8 }).map((a) => a.map((x) => (Object.is(x, -0) ? 0 : x))),
     ),
     fc.array(tie("value"), { maxLength: 5 }),
-    fc.dictionary(fc.string().filter((k) => k !== "__proto__"), tie("value"), { maxKeys: 5 }).map((d) => ({ ...d })),
+    fc
+      .dictionary(
+        fc.string().filter((k) => k !== "__proto__"),
+        tie("value"),
+        { maxKeys: 5 },
+      )
+      .map((d) => ({ ...d })),
     fc.array(fc.tuple(fc.oneof(fc.string(), fc.integer()), tie("value")), { maxLength: 4 }).map((entries) => new Map(entries)),
     fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 5 }).map((items) => new Set(items)),
   ),
@@ -100,7 +106,17 @@ const cases: Case[] = [
     requires: shared,
     run: async () => {
       const q = new Queue<unknown>()
-      const item = { map: new Map<unknown, unknown>([["a", 1], [2, new Set(["x"])]]), date: new Date(1234), big: 2n ** 80n, bytes: new Uint8Array([1, 2, 3]), f: new Float64Array([1.5, -2]), list: [1, "two", null, { deep: true }] }
+      const item = {
+        map: new Map<unknown, unknown>([
+          ["a", 1],
+          [2, new Set(["x"])],
+        ]),
+        date: new Date(1234),
+        big: 2n ** 80n,
+        bytes: new Uint8Array([1, 2, 3]),
+        f: new Float64Array([1.5, -2]),
+        list: [1, "two", null, { deep: true }],
+      }
       await q.put(item)
       deepEqual(await q.get(), item)
     },
@@ -192,7 +208,10 @@ const cases: Case[] = [
       const keys = results.flatMap((r) => r.keys)
       equal(keys.length, 6_000)
       equal(new Set(keys).size, 6_000)
-      ok(results.every((r) => r.intact), "every payload arrived intact")
+      ok(
+        results.every((r) => r.intact),
+        "every payload arrived intact",
+      )
       for (const { keys: mine } of results) {
         const last = new Map<string, number>()
         for (const key of mine) {
@@ -212,7 +231,10 @@ const cases: Case[] = [
       for (let i = 0; i < 200; i++) await q.put(i)
       await q.join()
       q.shutdown()
-      deepEqual(await consumer.join(), Array.from({ length: 200 }, (_, i) => i))
+      deepEqual(
+        await consumer.join(),
+        Array.from({ length: 200 }, (_, i) => i),
+      )
       const fresh = new Queue<unknown>()
       equal(await started({ target: putNow, args: [fresh, { first: [1n] }] }).join(), true)
       deepEqual(await fresh.get(), { first: [1n] })

@@ -136,7 +136,10 @@ export const streamCases = group("Streaming", [
         deepEqual(await short.next(), { value: "counted 1", done: true }, "the end carries the generator's return value")
         deepEqual(await collect(pool.run(countToLater, { args: [3], stream: true })), [0, 1, 2])
         const bounded = pool.run(countTo, { args: [50], stream: true, highWaterMark: 2 })
-        deepEqual(await collect(bounded), Array.from({ length: 50 }, (_, i) => i))
+        deepEqual(
+          await collect(bounded),
+          Array.from({ length: 50 }, (_, i) => i),
+        )
       }),
   },
   {

@@ -74,13 +74,30 @@ export const threadCases = group("Thread", [
     run: async () => {
       const t = new Thread({ target: (a: number, b: number) => a * b, args: [6, 7] })
       equal(await run(t), 42)
-      equal(await run(new Thread({ target: async function square(n: number) { return n * n }, args: [9] })), 81)
+      equal(
+        await run(
+          new Thread({
+            target: async function square(n: number) {
+              return n * n
+            },
+            args: [9],
+          }),
+        ),
+        81,
+      )
     },
   },
   {
     name: "arguments and results carry structured-cloneable values (Map, Set, Date, BigInt, typed arrays)",
     run: async () => {
-      const value = { map: new Map([["a", 1]]), set: new Set([1, 2]), date: new Date(5), big: 2n ** 70n, bytes: new Uint8Array([1, 2, 3]), nested: [{ x: null }] }
+      const value = {
+        map: new Map([["a", 1]]),
+        set: new Set([1, 2]),
+        date: new Date(5),
+        big: 2n ** 70n,
+        bytes: new Uint8Array([1, 2, 3]),
+        nested: [{ x: null }],
+      }
       deepEqual(await run(new Thread({ target: echo, args: [value] })), value)
     },
   },
@@ -181,9 +198,12 @@ export const threadCases = group("Thread", [
       const d = new Thread({ target: whoAmI, daemon: true })
       equal(d.daemon, true)
       equal((await run(d)).daemon, true)
-      throws(() => {
-        d.daemon = false
-      }, { name: "RuntimeError" })
+      throws(
+        () => {
+          d.daemon = false
+        },
+        { name: "RuntimeError" },
+      )
     },
   },
   {
@@ -227,10 +247,16 @@ export const threadCases = group("Thread", [
     run: () => {
       // @ts-expect-error a function cannot be copied into a thread: checked at start()
       const t = new Thread({ target: add, args: [1, { onDone: () => 2 }] })
-      throws(() => t.start(), { instanceOf: TypeError, message: /args\[1\]\.onDone is a function.*threadable\(import\.meta\.url, fn\).*pass the data/ })
+      throws(() => t.start(), {
+        instanceOf: TypeError,
+        message: /args\[1\]\.onDone is a function.*threadable\(import\.meta\.url, fn\).*pass the data/,
+      })
       equal(t.isAlive(), false)
       // @ts-expect-error as above
-      throws(() => new Thread({ target: add, args: [() => 1, 2] }).start(), { instanceOf: TypeError, message: /args\[0\] is a function.*threadable/ })
+      throws(() => new Thread({ target: add, args: [() => 1, 2] }).start(), {
+        instanceOf: TypeError,
+        message: /args\[0\] is a function.*threadable/,
+      })
     },
   },
   {
@@ -238,7 +264,12 @@ export const threadCases = group("Thread", [
     run: async () => {
       // Not a literal: Bun's transpiler inlines a `const` literal into the closure, which then works.
       const offset = Number.parseInt("10", 10)
-      const t = new Thread({ target: function addOffset(n: number) { return n + offset }, args: [1] })
+      const t = new Thread({
+        target: function addOffset(n: number) {
+          return n + offset
+        },
+        args: [1],
+      })
       await rejects(run(t), {
         instanceOf: ThreadTargetError,
         check: (error) => {
@@ -252,16 +283,29 @@ export const threadCases = group("Thread", [
   {
     name: "method shorthand, bound and native functions fail in start() with ThreadTargetError",
     run: () => {
-      const holder = { shorthand(n: number) { return n } }
-      throws(() => new Thread({ target: holder.shorthand, args: [1] }).start(), { instanceOf: ThreadTargetError, message: /method shorthand/ })
-      throws(() => new Thread({ target: ((n: number) => n).bind(null), args: [1] }).start(), { instanceOf: ThreadTargetError, message: /native or bound/ })
+      const holder = {
+        shorthand(n: number) {
+          return n
+        },
+      }
+      throws(() => new Thread({ target: holder.shorthand, args: [1] }).start(), {
+        instanceOf: ThreadTargetError,
+        message: /method shorthand/,
+      })
+      throws(() => new Thread({ target: ((n: number) => n).bind(null), args: [1] }).start(), {
+        instanceOf: ThreadTargetError,
+        message: /native or bound/,
+      })
       throws(() => new Thread({ target: Math.max }).start(), { instanceOf: ThreadTargetError })
     },
   },
   {
     name: "an object whose class was never registered fails in start()",
     run: () => {
-      throws(() => new Thread({ target: new Unregistered(), method: "bump" }).start(), { instanceOf: ThreadTargetError, message: /threadable\(import\.meta\.url, Unregistered\)/ })
+      throws(() => new Thread({ target: new Unregistered(), method: "bump" }).start(), {
+        instanceOf: ThreadTargetError,
+        message: /threadable\(import\.meta\.url, Unregistered\)/,
+      })
     },
   },
   {
@@ -276,7 +320,10 @@ export const threadCases = group("Thread", [
     name: "a method that does not exist on the object fails in start()",
     run: () => {
       // @ts-expect-error Counter has no method "nope"; plain JavaScript gets the error at start()
-      throws(() => new Thread({ target: new Counter(1), method: "nope" }).start(), { instanceOf: ThreadTargetError, message: /no method "nope"/ })
+      throws(() => new Thread({ target: new Counter(1), method: "nope" }).start(), {
+        instanceOf: ThreadTargetError,
+        message: /no method "nope"/,
+      })
       // @ts-expect-error an object target needs a method
       throws(() => new Thread({ target: new Counter(1) }).start(), { instanceOf: ThreadTargetError, message: /no method/ })
     },
@@ -284,7 +331,17 @@ export const threadCases = group("Thread", [
   {
     name: "threadable() rejects anonymous, 'default' and reserved keys, and a key taken by another module",
     run: () => {
-      throws(() => threadable(import.meta.url, (() => () => 1)()), { instanceOf: TypeError, message: /name/ })
+      throws(
+        () =>
+          threadable(
+            import.meta.url,
+            (
+              () => () =>
+                1
+            )(),
+          ),
+        { instanceOf: TypeError, message: /name/ },
+      )
       throws(() => threadable(import.meta.url, function named() {}, { name: "default" }), { instanceOf: TypeError })
       throws(() => threadable(import.meta.url, function named() {}, { name: "weft:mine" }), { instanceOf: TypeError, message: /reserved/ })
       throws(() => threadable("file:///elsewhere.js", function add() {}), { instanceOf: TypeError, message: /already taken/ })
@@ -295,7 +352,11 @@ export const threadCases = group("Thread", [
   {
     name: "a thrown error keeps its class, name, message, own properties and cause chain",
     run: async () => {
-      const error = (await rejects(run(new Thread({ target: failRich })), { instanceOf: CodedError, name: "CodedError", message: "top" })) as CodedError
+      const error = (await rejects(run(new Thread({ target: failRich })), {
+        instanceOf: CodedError,
+        name: "CodedError",
+        message: "top",
+      })) as CodedError
       equal(error.code, "E_CODED")
       deepEqual(error.detail, { retry: false })
       const middle = error.cause as Error
@@ -318,7 +379,10 @@ export const threadCases = group("Thread", [
   {
     name: "AggregateError keeps its errors",
     run: async () => {
-      const error = (await rejects(run(new Thread({ target: failAggregate })), { instanceOf: AggregateError, message: "several" })) as AggregateError
+      const error = (await rejects(run(new Thread({ target: failAggregate })), {
+        instanceOf: AggregateError,
+        message: "several",
+      })) as AggregateError
       equal(error.errors.length, 2)
       ok(error.errors[1] instanceof CodedError, "inner errors keep registered classes")
       equal((error.errors[0] as Error).message, "first")
@@ -335,7 +399,10 @@ export const threadCases = group("Thread", [
   {
     name: "a worker that exits rejects with ThreadExitError carrying the exit code",
     run: async (environment) => {
-      const error = (await rejects(run(new Thread({ target: exitWith, args: [3] })), { instanceOf: ThreadExitError, name: "ThreadExitError" })) as ThreadExitError
+      const error = (await rejects(run(new Thread({ target: exitWith, args: [3] })), {
+        instanceOf: ThreadExitError,
+        name: "ThreadExitError",
+      })) as ThreadExitError
       if (environment.processExit) equal(error.exitCode, 3)
     },
   },

@@ -63,12 +63,16 @@ export const ignoreCancel = threadable(import.meta.url, function ignoreCancel(fl
 export const awaitTaskSignal = threadable(import.meta.url, function awaitTaskSignal(flags: Int32Array): Promise<string> {
   const { signal } = currentThread()
   return new Promise((resolve) => {
-    signal.addEventListener("abort", () => {
-      const reason = signal.reason as { name?: string } | undefined
-      Atomics.store(flags, 0, reason?.name === "TimeoutError" ? 1 : 2)
-      Atomics.notify(flags, 0)
-      resolve("aborted")
-    }, { once: true })
+    signal.addEventListener(
+      "abort",
+      () => {
+        const reason = signal.reason as { name?: string } | undefined
+        Atomics.store(flags, 0, reason?.name === "TimeoutError" ? 1 : 2)
+        Atomics.notify(flags, 0)
+        resolve("aborted")
+      },
+      { once: true },
+    )
   })
 })
 
@@ -104,12 +108,15 @@ export class Tally {
 threadable(import.meta.url, Tally)
 
 /** Takes the lock, raises `flags[0]`, then never settles and ignores its signal: only terminating its worker ends it. */
-export const holdLockIgnoringCancel = threadable(import.meta.url, function holdLockIgnoringCancel(lock: Lock, flags: Int32Array): Promise<never> {
-  lock.acquireSync()
-  Atomics.store(flags, 0, 1)
-  Atomics.notify(flags, 0)
-  return new Promise<never>(() => {})
-})
+export const holdLockIgnoringCancel = threadable(
+  import.meta.url,
+  function holdLockIgnoringCancel(lock: Lock, flags: Int32Array): Promise<never> {
+    lock.acquireSync()
+    Atomics.store(flags, 0, 1)
+    Atomics.notify(flags, 0)
+    return new Promise<never>(() => {})
+  },
+)
 
 /** Arrives last at a two-party barrier (after the caller), so the barrier's action runs in this pool worker. */
 export const arriveLast = threadable(import.meta.url, function arriveLast(barrier: Barrier): number {
@@ -125,14 +132,19 @@ export const awaitEventSet = threadable(import.meta.url, function awaitEventSet(
 })
 
 /** Writes through every kind of shared memory it was given, then reports whether each still is shared. */
-export const writeShared = threadable(import.meta.url, function writeShared(
-  holder: { words: Int32Array; byName: Map<string, DataView>; nested: { buffer: SharedArrayBuffer }[]; done: Event },
-  moved: ArrayBuffer,
-): { shared: boolean[]; moved: number } {
-  Atomics.store(holder.words, 0, 7)
-  holder.byName.get("view")!.setInt32(0, 9)
-  new Int32Array(holder.nested[0]!.buffer)[0] = 11
-  holder.done.set()
-  const shared = [holder.words.buffer, holder.byName.get("view")!.buffer, holder.nested[0]!.buffer].map((b) => b instanceof SharedArrayBuffer)
-  return { shared, moved: moved.byteLength }
-})
+export const writeShared = threadable(
+  import.meta.url,
+  function writeShared(
+    holder: { words: Int32Array; byName: Map<string, DataView>; nested: { buffer: SharedArrayBuffer }[]; done: Event },
+    moved: ArrayBuffer,
+  ): { shared: boolean[]; moved: number } {
+    Atomics.store(holder.words, 0, 7)
+    holder.byName.get("view")!.setInt32(0, 9)
+    new Int32Array(holder.nested[0]!.buffer)[0] = 11
+    holder.done.set()
+    const shared = [holder.words.buffer, holder.byName.get("view")!.buffer, holder.nested[0]!.buffer].map(
+      (b) => b instanceof SharedArrayBuffer,
+    )
+    return { shared, moved: moved.byteLength }
+  },
+)

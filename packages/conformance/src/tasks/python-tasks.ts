@@ -62,7 +62,12 @@ export const spinThenCheckSignal = threadable(import.meta.url, function spinThen
     threw = error
   }
   const reason = signal.reason as unknown
-  const kind = reason === expected ? REASON_ORIGINAL : (reason as { name?: unknown } | undefined)?.name === "CancelledError" ? REASON_CANCELLED_ERROR : REASON_OTHER
+  const kind =
+    reason === expected
+      ? REASON_ORIGINAL
+      : (reason as { name?: unknown } | undefined)?.name === "CancelledError"
+        ? REASON_CANCELLED_ERROR
+        : REASON_OTHER
   Atomics.store(flags, 2, signal.aborted ? 1 : 2)
   Atomics.store(flags, 3, threw !== undefined && threw === reason ? 1 : 2)
   Atomics.store(flags, 4, kind)

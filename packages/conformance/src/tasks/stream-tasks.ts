@@ -39,23 +39,23 @@ export const failOnThird = threadable(import.meta.url, function* failOnThird(): 
  * generator then waits for the gate, which only the caller releasing the copy it received can
  * open. The second value carries a Lock made here and held until `proceed` is set.
  */
-export const lockRelay = threadable(
-  import.meta.url,
-  async function* lockRelay(gate: Lock, proceed: Event): AsyncGenerator<{ step: string; lock: Lock; locked: boolean }, string> {
-    yield { step: "caller holds the gate", lock: gate, locked: gate.locked() }
-    await gate.acquire()
-    gate.release()
-    const own = new Lock()
-    await own.acquire()
-    try {
-      yield { step: "worker holds its own lock", lock: own, locked: own.locked() }
-      await proceed.wait()
-    } finally {
-      own.release()
-    }
-    return "relayed"
-  },
-)
+export const lockRelay = threadable(import.meta.url, async function* lockRelay(gate: Lock, proceed: Event): AsyncGenerator<
+  { step: string; lock: Lock; locked: boolean },
+  string
+> {
+  yield { step: "caller holds the gate", lock: gate, locked: gate.locked() }
+  await gate.acquire()
+  gate.release()
+  const own = new Lock()
+  await own.acquire()
+  try {
+    yield { step: "worker holds its own lock", lock: own, locked: own.locked() }
+    await proceed.wait()
+  } finally {
+    own.release()
+  }
+  return "relayed"
+})
 
 /** A long non-generator task that reports progress 0 .. n-1, then returns `finished`. */
 export const reportProgress = threadable(import.meta.url, async function reportProgress(n: number): Promise<string> {

@@ -19,7 +19,10 @@ export type CompletedFuture<F extends Future<unknown>> = Omit<F, "then" | "catch
  * duplicates are yielded once. Hand-written rather than an async generator, which would await
  * each yielded future and hand out its value instead of the future.
  */
-export function asCompleted<F extends Future<unknown>>(futures: Iterable<F>, options: AsCompletedOptions = {}): AsyncIterableIterator<CompletedFuture<F>> {
+export function asCompleted<F extends Future<unknown>>(
+  futures: Iterable<F>,
+  options: AsCompletedOptions = {},
+): AsyncIterableIterator<CompletedFuture<F>> {
   const pending = new Set(futures)
   const { timeout } = options
   if (timeout !== undefined && (typeof timeout !== "number" || Number.isNaN(timeout))) {

@@ -167,7 +167,14 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   /** An idle worker takes back half of the not-yet-started tasks of the busiest one. */
   #steal(idle: WorkerRecord): void {
     let victim: WorkerRecord | undefined
-    for (const worker of this.workers) if (worker !== idle && worker.slots !== undefined && worker.inFlight > 1 && (victim === undefined || worker.inFlight > victim.inFlight)) victim = worker
+    for (const worker of this.workers)
+      if (
+        worker !== idle &&
+        worker.slots !== undefined &&
+        worker.inFlight > 1 &&
+        (victim === undefined || worker.inFlight > victim.inFlight)
+      )
+        victim = worker
     if (victim === undefined) return
     const slots = victim.slots!
     const stolen: Task[] = []
@@ -197,10 +204,12 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
         const task = worker.taskAt(message.seq)
         const timeout = task?.rare?.timeout
         if (task !== undefined && task.seq === message.seq && !task.done() && timeout !== undefined) {
-          task.rare!.timer = unrefTimer(setTimeout(() => {
-            const error = new TimeoutError(`${this.#options.label} did not finish within ${timeout} ms`)
-            this.stop(task, error, error)
-          }, timeout))
+          task.rare!.timer = unrefTimer(
+            setTimeout(() => {
+              const error = new TimeoutError(`${this.#options.label} did not finish within ${timeout} ms`)
+              this.stop(task, error, error)
+            }, timeout),
+          )
         }
         return
       }
@@ -299,11 +308,13 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     // The message before the flag: a task that sees the flag can then read the reason synchronously (Node).
     worker.handle.post({ t: "pool-cancel", seq, reason: serializeThrown(reason) })
     worker.slots?.cancel(seq)
-    unrefTimer(setTimeout(() => {
-      // Only while this very task is still running: once it has returned (even if its result is
-      // still on the way), the worker runs other tasks that nobody stopped.
-      if (worker.alive && worker.taskAt(seq) === task && worker.claimKill(seq)) this.workers.terminate(worker, "grace")
-    }, this.#options.graceMs))
+    unrefTimer(
+      setTimeout(() => {
+        // Only while this very task is still running: once it has returned (even if its result is
+        // still on the way), the worker runs other tasks that nobody stopped.
+        if (worker.alive && worker.taskAt(seq) === task && worker.claimKill(seq)) this.workers.terminate(worker, "grace")
+      }, this.#options.graceMs),
+    )
   }
 
   settled(task: Task): void {
@@ -343,7 +354,11 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
         task.settleError(
           worker.terminating === "shutdown"
             ? new RuntimeError(`${label} was still running when ${this.#options.name} stopped its workers`)
-            : new ThreadExitError(`the worker running ${label} (${worker.name}) exited${exit.code === null ? "" : ` with code ${exit.code}`} before the task finished${detail}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }),
+            : new ThreadExitError(
+                `the worker running ${label} (${worker.name}) exited${exit.code === null ? "" : ` with code ${exit.code}`} before the task finished${detail}`,
+                exit.code,
+                exit.error === undefined ? undefined : { cause: exit.error },
+              ),
         )
       } else {
         task.worker = undefined
@@ -356,7 +371,14 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     threadEnded(worker.ident, !retiredCleanly || ranTask)
     this.queue.unshiftAll(requeue)
     if (!worker.ready && worker.terminating === undefined && this.#broken === undefined) {
-      this.breakPool(new ThreadExitError(`a worker of ${this.#options.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`, exit.code, exit.error === undefined ? undefined : { cause: exit.error }), "a worker exited before it was ready")
+      this.breakPool(
+        new ThreadExitError(
+          `a worker of ${this.#options.name} exited${exit.code === null ? "" : ` with code ${exit.code}`} before it was ready${exit.error instanceof Error ? `: ${exit.error.message}` : ""}`,
+          exit.code,
+          exit.error === undefined ? undefined : { cause: exit.error },
+        ),
+        "a worker exited before it was ready",
+      )
       return
     }
     this.#pump()

@@ -46,9 +46,11 @@ export function mapTasks(
   const chunksize = options.chunksize ?? 1
   if (!Number.isInteger(chunksize) || chunksize < 1) throw new RangeError(`chunksize must be an integer >= 1, got ${String(chunksize)}`)
   const fixed = options.maxInFlight
-  if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) throw new RangeError(`maxInFlight must be an integer >= 1, got ${String(fixed)}`)
+  if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1))
+    throw new RangeError(`maxInFlight must be an integer >= 1, got ${String(fixed)}`)
   const timeout = options.timeout
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0)))
+    throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
   const source = openIterator(iterable)
   const window = fixed === undefined ? () => Math.max(8, pool.window()) : () => fixed
   const deadline = timeout === undefined ? undefined : { at: performance.now() + timeout, timeout }
@@ -63,7 +65,11 @@ function byDeadline(future: Future<unknown>, deadline: Deadline | undefined): Pr
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => {
-        reject(new TimeoutError(`map() did not produce its next result within ${deadline.timeout} ms of the call; the rest of its work was cancelled`))
+        reject(
+          new TimeoutError(
+            `map() did not produce its next result within ${deadline.timeout} ms of the call; the rest of its work was cancelled`,
+          ),
+        )
         future.cancel() // this one too, if it has not started
       },
       Math.max(0, deadline.at - performance.now()),
@@ -83,12 +89,20 @@ type Source = { readonly sync: true; readonly it: Iterator<unknown> } | { readon
 
 function openIterator(iterable: Iterable<unknown> | AsyncIterable<unknown>): Source {
   const value = iterable as { [Symbol.asyncIterator]?: () => AsyncIterator<unknown>; [Symbol.iterator]?: () => Iterator<unknown> }
-  if (value !== null && typeof value === "object" && typeof value[Symbol.asyncIterator] === "function") return { sync: false, it: value[Symbol.asyncIterator]!() }
-  if (value !== null && value !== undefined && typeof value[Symbol.iterator] === "function") return { sync: true, it: value[Symbol.iterator]!() }
+  if (value !== null && typeof value === "object" && typeof value[Symbol.asyncIterator] === "function")
+    return { sync: false, it: value[Symbol.asyncIterator]!() }
+  if (value !== null && value !== undefined && typeof value[Symbol.iterator] === "function")
+    return { sync: true, it: value[Symbol.iterator]!() }
   throw new TypeError("map(fn, iterable) needs an iterable or async iterable as its second argument")
 }
 
-async function* run(source: Source, chunksize: number, window: () => number, pool: MapSubmitter, deadline: Deadline | undefined): AsyncGenerator<unknown> {
+async function* run(
+  source: Source,
+  chunksize: number,
+  window: () => number,
+  pool: MapSubmitter,
+  deadline: Deadline | undefined,
+): AsyncGenerator<unknown> {
   const inFlight: Future<unknown>[] = []
   let exhausted = false
   try {

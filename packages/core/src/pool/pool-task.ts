@@ -50,7 +50,13 @@ export class PoolTask<T = unknown, W extends TaskHolder = TaskHolder> extends Fu
   /** What only some tasks need (signal, timeout, object target), kept out of the common shape. */
   rare: RareFields | undefined = undefined
 
-  constructor(owner: TaskOwner<W>, targetIndex: number, args: unknown, extra: TaskExtra | undefined, transfer: readonly object[] | undefined) {
+  constructor(
+    owner: TaskOwner<W>,
+    targetIndex: number,
+    args: unknown,
+    extra: TaskExtra | undefined,
+    transfer: readonly object[] | undefined,
+  ) {
     super()
     this.owner = owner
     this.targetIndex = targetIndex

@@ -80,7 +80,6 @@ export class SlotControl {
     return Atomics.compareExchange(this.words, claimIndex(seq), STARTED, DONE) === STARTED
   }
 
-
   /** The one-word view of `seq`'s cancel word, as a thread's cancel flag. */
   cancelFlag(seq: number): Int32Array {
     return new Int32Array(this.words.buffer, (claimIndex(seq) + 1) * 4, 1)

@@ -13,8 +13,13 @@ export function allPrimitive(args: readonly unknown[]): boolean {
 }
 
 /** A queued task owns a copy of its arguments (the transfer list is detached now), checked one by one for a clear error. */
-export function cloneArgs(args: readonly unknown[], transfer: readonly object[] | undefined, label: string): { args: unknown; transfer: object[] | undefined; shared: boolean } {
-  if (transfer !== undefined && !Array.isArray(transfer)) throw new TypeError(`transfer of ${label} must be an array, got ${describe(transfer)}`)
+export function cloneArgs(
+  args: readonly unknown[],
+  transfer: readonly object[] | undefined,
+  label: string,
+): { args: unknown; transfer: object[] | undefined; shared: boolean } {
+  if (transfer !== undefined && !Array.isArray(transfer))
+    throw new TypeError(`transfer of ${label} must be an array, got ${describe(transfer)}`)
   let encoded: { value: unknown; shared: boolean }
   try {
     encoded = encodeShared(args)
@@ -29,6 +34,8 @@ export function cloneArgs(args: readonly unknown[], transfer: readonly object[] 
     return { args: moved.value, transfer: moved.transfer as object[], shared }
   } catch (error) {
     validateArgs(args, label) // throws, naming the argument
-    throw new TypeError(`the transfer list of ${label} cannot be transferred (${error instanceof Error ? error.message : String(error)})`, { cause: error })
+    throw new TypeError(`the transfer list of ${label} cannot be transferred (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    })
   }
 }

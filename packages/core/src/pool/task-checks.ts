@@ -8,7 +8,8 @@ export const STACK_FLOOD = 64
 
 /** `run(target, options)`: options must be an object. */
 export function checkRunOptions(options: unknown): void {
-  if (typeof options !== "object" || options === null) throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
+  if (typeof options !== "object" || options === null)
+    throw new TypeError(`run(target, options) takes an options object, got ${describe(options)}`)
 }
 
 /** A task's arguments must be an array. */
@@ -18,7 +19,8 @@ export function checkTaskArgs(args: unknown, label: string): asserts args is rea
 
 /** A per-task timeout is a number of milliseconds >= 0 (or absent). */
 export function checkTimeout(timeout: unknown): asserts timeout is number | undefined {
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0))) throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
+  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0)))
+    throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${String(timeout)}`)
 }
 
 /**

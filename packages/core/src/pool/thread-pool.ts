@@ -129,7 +129,8 @@ export class ThreadPool implements Executor {
   #shutdownPromise: Promise<void> | undefined
 
   constructor(options: ThreadPoolOptions = {}) {
-    if (typeof options !== "object" || options === null) throw new TypeError(`new ThreadPool(options) takes an options object, got ${describe(options)}`)
+    if (typeof options !== "object" || options === null)
+      throw new TypeError(`new ThreadPool(options) takes an options object, got ${describe(options)}`)
     const runtime = getRuntime()
     this.#options = { ...options }
     this.maxWorkers = positiveInt(options.maxWorkers, "maxWorkers") ?? Math.max(1, runtime.availableParallelism())
@@ -179,7 +180,10 @@ export class ThreadPool implements Executor {
   run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodStreamRunOptions<ArgsOf<O[M]>, M, P>): TaskStream<O[M]>
   run<F extends AnyFunction, P = unknown>(target: F, options?: RunOptions<ArgsOf<F>, P>): Future<ResultOf<F>>
   run<O extends object, M extends Method<O>, P = unknown>(target: O, options: MethodRunOptions<ArgsOf<O[M]>, M, P>): Future<ResultOf<O[M]>>
-  run(target: AnyFunction | object, options: (RunOptions | StreamRunOptions) & { method?: string } = {}): Future<unknown> | TaskStream<AnyFunction> {
+  run(
+    target: AnyFunction | object,
+    options: (RunOptions | StreamRunOptions) & { method?: string } = {},
+  ): Future<unknown> | TaskStream<AnyFunction> {
     checkRunOptions(options)
     if (options.stream !== true) return this.#enqueue(target, options.method, options.args ?? [], options, false)
     const highWaterMark = highWaterMarkOf(options.highWaterMark)
@@ -206,7 +210,11 @@ export class ThreadPool implements Executor {
    * loop early, an error or a timeout cancels what has not started.
    * @typeParam F - The function applied to each item.
    */
-  map<F extends (item: never) => unknown>(fn: F, iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>, options: MapOptions = {}): AsyncIterableIterator<ResultOf<F>> {
+  map<F extends (item: never) => unknown>(
+    fn: F,
+    iterable: Iterable<ArgsOf<F>[0]> | AsyncIterable<ArgsOf<F>[0]>,
+    options: MapOptions = {},
+  ): AsyncIterableIterator<ResultOf<F>> {
     this.#checkOpen()
     return mapTasks(fn, iterable, options, {
       submit: (items, chunk) => this.#enqueue(fn, undefined, items, undefined, chunk),
@@ -250,12 +258,21 @@ export class ThreadPool implements Executor {
     if (this.#closed) throw new RuntimeError(`cannot schedule new tasks on ${this.name} after shutdown()`)
   }
 
-  #enqueue(target: unknown, method: string | undefined, args: readonly unknown[], options: RunOptions | StreamRunOptions | undefined, chunk: boolean, stream?: number): Task {
+  #enqueue(
+    target: unknown,
+    method: string | undefined,
+    args: readonly unknown[],
+    options: RunOptions | StreamRunOptions | undefined,
+    chunk: boolean,
+    stream?: number,
+  ): Task {
     this.#checkOpen()
     const max = this.#options.maxQueue
     const queue = this.#dispatcher.queue
     if (max !== undefined && queue.size >= max) {
-      throw new QueueFull(`${this.name} already has ${max} tasks waiting (maxQueue): wait for some to finish, e.g. await one of the futures, then submit again`)
+      throw new QueueFull(
+        `${this.name} already has ${max} tasks waiting (maxQueue): wait for some to finish, e.g. await one of the futures, then submit again`,
+      )
     }
     const label = this.#label
     let index: number
@@ -274,7 +291,8 @@ export class ThreadPool implements Executor {
       }
     } else {
       const prepared = prepareCall(target, method, args, label)
-      if (prepared.target.kind !== "method") throw new ThreadTargetError(`the target of ${label} must be a function, or an object with { method }`)
+      if (prepared.target.kind !== "method")
+        throw new ThreadTargetError(`the target of ${label} must be a function, or an object with { method }`)
       index = this.#targets.indexOfMethod(prepared.target)
       payload = prepared.args
       extra = { state: prepared.state, shared: prepared.shared }
@@ -294,12 +312,15 @@ export class ThreadPool implements Executor {
     const signal = options?.signal
     if (signal !== undefined && timeout === undefined) extra = { ...extra, stoppable: true }
     const onProgress = options?.onProgress
-    if (onProgress !== undefined && typeof onProgress !== "function") throw new TypeError(`onProgress must be a function (value) => void, got ${describe(onProgress)}`)
+    if (onProgress !== undefined && typeof onProgress !== "function")
+      throw new TypeError(`onProgress must be a function (value) => void, got ${describe(onProgress)}`)
     // A stream's reader may stop it while it runs: like a task with a signal.
-    if (stream !== undefined || onProgress !== undefined) extra = { ...extra, stream, progress: onProgress !== undefined, stoppable: extra?.stoppable || stream !== undefined }
+    if (stream !== undefined || onProgress !== undefined)
+      extra = { ...extra, stream, progress: onProgress !== undefined, stoppable: extra?.stoppable || stream !== undefined }
     const task: Task = new PoolTask(this.#dispatcher, index, payload, extra, transfer)
     this.#dispatcher.adopt()
-    if (self !== undefined || timeout !== undefined || signal !== undefined || onProgress !== undefined) task.rare = { self, timeout, onProgress: onProgress as ((value: unknown) => void) | undefined }
+    if (self !== undefined || timeout !== undefined || signal !== undefined || onProgress !== undefined)
+      task.rare = { self, timeout, onProgress: onProgress as ((value: unknown) => void) | undefined }
     if (captureSite(this.#captureStacks, queue.size)) task.site = new Error()
     if (signal !== undefined) {
       if (signal.aborted) {
@@ -324,6 +345,7 @@ function positiveInt(value: number | undefined, name: string): number | undefine
 
 function nonNegative(value: number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== "number" || !(value >= 0)) throw new RangeError(`${name} must be a number of milliseconds >= 0, got ${String(value)}`)
+  if (typeof value !== "number" || !(value >= 0))
+    throw new RangeError(`${name} must be a number of milliseconds >= 0, got ${String(value)}`)
   return value
 }

@@ -29,7 +29,9 @@ export interface WaitResult<F extends Future<unknown> = Future<unknown>> {
 export function wait<F extends Future<unknown>>(futures: Iterable<F>, options: FutureWaitOptions = {}): Promise<WaitResult<F>> {
   const { timeout, returnWhen = ALL_COMPLETED } = options
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
-    return Promise.reject(new TypeError(`returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${String(returnWhen)}`))
+    return Promise.reject(
+      new TypeError(`returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${String(returnWhen)}`),
+    )
   }
   const all = new Set(futures)
   const done = new Set<F>()
@@ -37,9 +39,7 @@ export function wait<F extends Future<unknown>>(futures: Iterable<F>, options: F
   const failed = (future: F) => !future.cancelled() && future.done() && exceptionOf(future)
   for (const future of all) (future.done() ? done : notDone).add(future)
   const satisfied = () =>
-    notDone.size === 0 ||
-    (returnWhen === FIRST_COMPLETED && done.size > 0) ||
-    (returnWhen === FIRST_EXCEPTION && [...done].some(failed))
+    notDone.size === 0 || (returnWhen === FIRST_COMPLETED && done.size > 0) || (returnWhen === FIRST_EXCEPTION && [...done].some(failed))
   if (satisfied()) return Promise.resolve({ done, notDone })
   return new Promise((resolve) => {
     let finished = false

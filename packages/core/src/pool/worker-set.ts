@@ -102,10 +102,12 @@ export class WorkerSet {
     }
     const idle = this.#options.idleTimeout
     if (idle !== undefined && idle !== Infinity && worker.idleTimer === undefined) {
-      worker.idleTimer = unrefTimer(setTimeout(() => {
-        worker.idleTimer = undefined
-        if (worker.inFlight === 0) this.terminate(worker, "idle")
-      }, idle))
+      worker.idleTimer = unrefTimer(
+        setTimeout(() => {
+          worker.idleTimer = undefined
+          if (worker.inFlight === 0) this.terminate(worker, "idle")
+        }, idle),
+      )
     }
   }
 
@@ -115,14 +117,17 @@ export class WorkerSet {
     worker.terminating = why
     if (worker.idleTimer !== undefined) clearTimeout(worker.idleTimer)
     const limit = this.#options.terminateTimeout
-    const timer = unrefTimer(setTimeout(() => {
-      if (!worker.alive) return
-      this.#stuck++
-      this.#stuckNames.push(worker.name)
-      worker.handle.unref()
-      if (why !== "shutdown") console.error(`weft: worker ${worker.name} did not exit within ${limit} ms of terminate(); it was abandoned`)
-      this.#onExit(worker, { code: null, error: new TimeoutError(`worker ${worker.name} did not exit after terminate()`) })
-    }, limit))
+    const timer = unrefTimer(
+      setTimeout(() => {
+        if (!worker.alive) return
+        this.#stuck++
+        this.#stuckNames.push(worker.name)
+        worker.handle.unref()
+        if (why !== "shutdown")
+          console.error(`weft: worker ${worker.name} did not exit within ${limit} ms of terminate(); it was abandoned`)
+        this.#onExit(worker, { code: null, error: new TimeoutError(`worker ${worker.name} did not exit after terminate()`) })
+      }, limit),
+    )
     void worker.handle.exited.then(() => clearTimeout(timer))
     worker.handle.terminate().catch(() => {})
   }
@@ -134,7 +139,9 @@ export class WorkerSet {
     for (const worker of workers) this.terminate(worker, why)
     await Promise.all(workers.map((worker) => worker.gone))
     if (this.#stuck > stuckBefore) {
-      throw new TimeoutError(`${this.#stuckNames.slice(stuckBefore).join(", ")} did not exit within ${this.#options.terminateTimeout} ms of terminate(); abandoned (they no longer keep the process alive)`)
+      throw new TimeoutError(
+        `${this.#stuckNames.slice(stuckBefore).join(", ")} did not exit within ${this.#options.terminateTimeout} ms of terminate(); abandoned (they no longer keep the process alive)`,
+      )
     }
   }
 

@@ -72,7 +72,10 @@ export class ProgressBatch {
       const encoded = encodeShared(values)
       this.#send(encoded.value as unknown[], encoded.shared, transfer.length > 0 ? transfer : undefined)
     } catch (error) {
-      throw new TypeError(`a progress value cannot be sent to the caller (${error instanceof Error ? error.message : String(error)}): pass structured-cloneable data to progress()`, { cause: error })
+      throw new TypeError(
+        `a progress value cannot be sent to the caller (${error instanceof Error ? error.message : String(error)}): pass structured-cloneable data to progress()`,
+        { cause: error },
+      )
     }
   }
 

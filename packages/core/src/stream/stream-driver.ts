@@ -149,7 +149,10 @@ export class StreamDriver {
       encoded = encodeShared(values)
       this.#send(encoded.value as unknown[], encoded.shared, transfer.length > 0 ? transfer : undefined)
     } catch (error) {
-      const failure = new TypeError(`a value the generator yielded cannot be sent to its consumer (${error instanceof Error ? error.message : String(error)}): yield structured-cloneable data`, { cause: error })
+      const failure = new TypeError(
+        `a value the generator yielded cannot be sent to its consumer (${error instanceof Error ? error.message : String(error)}): yield structured-cloneable data`,
+        { cause: error },
+      )
       unsendable.add(failure)
       throw failure
     }

@@ -5,7 +5,8 @@
 export type YieldOf<R> = R extends Generator<infer Y, unknown, never> ? Y : R extends AsyncGenerator<infer Y, unknown, never> ? Y : never
 
 /** What a target's run ends with: a generator's return value, else its awaited result. */
-export type FinalOf<R> = R extends Generator<unknown, infer F, never> ? F : R extends AsyncGenerator<unknown, infer F, never> ? F : Awaited<R>
+export type FinalOf<R> =
+  R extends Generator<unknown, infer F, never> ? F : R extends AsyncGenerator<unknown, infer F, never> ? F : Awaited<R>
 
 type Streaming<Y, F> = Generator<Y, F, never> | AsyncGenerator<Y, F, never>
 

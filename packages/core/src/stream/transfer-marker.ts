@@ -16,7 +16,10 @@ export interface Transferring<T> {
  * Typed as `T`, so `yield transfer(chunk, [chunk.buffer])` keeps the stream's value type.
  */
 export function transfer<T>(value: T, transferList: readonly object[]): T {
-  if (!Array.isArray(transferList)) throw new TypeError(`transfer(value, transferList) takes an array of objects to transfer (e.g. [bytes.buffer]), got ${String(transferList)}`)
+  if (!Array.isArray(transferList))
+    throw new TypeError(
+      `transfer(value, transferList) takes an array of objects to transfer (e.g. [bytes.buffer]), got ${String(transferList)}`,
+    )
   const marked: Transferring<T> = { [MARK]: transferList, value }
   return marked as unknown as T
 }

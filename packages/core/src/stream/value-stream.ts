@@ -75,7 +75,9 @@ export class ValueStream<T = unknown, R = unknown> implements AsyncIterableItera
     if (this.#head < this.#buffer.length) return Promise.resolve({ value: this.#take() as T, done: false })
     if (this.#finished) return Promise.resolve({ value: undefined, done: true })
     if (this.#ending !== undefined) return this.#handOutEnding() as Promise<IteratorResult<T, R | undefined>>
-    const waiting = new Promise<IteratorResult<T, R | undefined>>((resolve, reject) => this.#waiters.push({ resolve: resolve as Waiter["resolve"], reject }))
+    const waiting = new Promise<IteratorResult<T, R | undefined>>((resolve, reject) =>
+      this.#waiters.push({ resolve: resolve as Waiter["resolve"], reject }),
+    )
     this.#checkDemand()
     return waiting
   }

@@ -50,9 +50,11 @@ export class Barrier {
       this.#actionRef = data.action
       if (data.action !== undefined) this.#action = lookup(data.action.key) as (() => unknown) | undefined
     } else {
-      if (!Number.isInteger(parties) || parties < 1) throw new RangeError(`Barrier parties must be a whole number >= 1, got ${String(parties)}`)
+      if (!Number.isInteger(parties) || parties < 1)
+        throw new RangeError(`Barrier parties must be a whole number >= 1, got ${String(parties)}`)
       const { action, timeout } = options as BarrierOptions
-      if (action !== undefined && typeof action !== "function") throw new TypeError("Barrier action must be a function registered with threadable()")
+      if (action !== undefined && typeof action !== "function")
+        throw new TypeError("Barrier action must be a function registered with threadable()")
       if (timeout !== undefined) deadlineOf(timeout)
       this.#v = sharedWords(WORDS, "Barrier")
       Atomics.store(this.#v, PARTIES, parties)
@@ -91,7 +93,9 @@ export class Barrier {
     if (this.#actionRef === undefined) return this.#action
     if (this.#action === undefined) this.#action = lookup(this.#actionRef.key) as (() => unknown) | undefined
     if (typeof this.#action !== "function") {
-      throw new ThreadTargetError(`the action "${this.#actionRef.key}" of this Barrier is not loaded in this thread: register it with threadable() in a module this thread imports`)
+      throw new ThreadTargetError(
+        `the action "${this.#actionRef.key}" of this Barrier is not loaded in this thread: register it with threadable() in a module this thread imports`,
+      )
     }
     return this.#action
   }
@@ -270,7 +274,9 @@ export class Barrier {
   /** Describes the barrier for sending to another thread, which then shares it. */
   [toShared](): SharedRecord {
     if (this.#action !== undefined && this.#actionRef === undefined) {
-      throw new TypeError("a Barrier with an action can cross to another thread only when the action is registered: threadable(import.meta.url, action)")
+      throw new TypeError(
+        "a Barrier with an action can cross to another thread only when the action is registered: threadable(import.meta.url, action)",
+      )
     }
     return { tag: BARRIER_TAG, data: { words: this.#v, action: this.#actionRef, timeout: this.#timeout } satisfies BarrierData }
   }

@@ -45,7 +45,8 @@ export class Event {
     const deadline = deadlineOf(options?.timeout)
     for (;;) {
       if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
-      if (blockWhile(this.#v, GEN, gen, deadline, options?.signal) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen
+      if (blockWhile(this.#v, GEN, gen, deadline, options?.signal) === "timed-out")
+        return this.isSet() || Atomics.load(this.#v, GEN) !== gen
     }
   }
 
@@ -58,7 +59,8 @@ export class Event {
     const deadline = deadlineOf(options?.timeout)
     for (;;) {
       if (this.isSet() || Atomics.load(this.#v, GEN) !== gen) return true
-      if ((await waitWhile(this.#v, GEN, gen, deadline, options?.signal)) === "timed-out") return this.isSet() || Atomics.load(this.#v, GEN) !== gen
+      if ((await waitWhile(this.#v, GEN, gen, deadline, options?.signal)) === "timed-out")
+        return this.isSet() || Atomics.load(this.#v, GEN) !== gen
     }
   }
 

@@ -81,7 +81,15 @@ function contend(v: Int32Array, base: number, me: number, when: AbandonedWhen): 
 }
 
 /** Blocking acquire; false on timeout. The caller has tried the fast path already. */
-export function lockSync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined, when: AbandonedWhen = "ended", spins = 0): boolean {
+export function lockSync(
+  v: Int32Array,
+  base: number,
+  me: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  when: AbandonedWhen = "ended",
+  spins = 0,
+): boolean {
   checkSignal(signal)
   for (let spin = 0; spin < spins; spin++) {
     if (Atomics.load(v, base + STATE) === 0 && Atomics.compareExchange(v, base + STATE, 0, me << OWNER_SHIFT) === 0) return true
@@ -90,19 +98,28 @@ export function lockSync(v: Int32Array, base: number, me: number, deadline: numb
     const step = contend(v, base, me, when)
     if (step === RETRY) continue
     if (step === TAKEN) return true
-    if (blockWhile(v, base + STATE, step, deadline, signal, OWNER_CHECK_MS) === "timed-out") return Atomics.compareExchange(v, base + STATE, 0, (me << OWNER_SHIFT) | PARKED) === 0
+    if (blockWhile(v, base + STATE, step, deadline, signal, OWNER_CHECK_MS) === "timed-out")
+      return Atomics.compareExchange(v, base + STATE, 0, (me << OWNER_SHIFT) | PARKED) === 0
   }
 }
 
 /** Async acquire; resolves false on timeout. */
-export async function lockAsync(v: Int32Array, base: number, me: number, deadline: number, signal: AbortSignal | undefined, when: AbandonedWhen = "ended"): Promise<boolean> {
+export async function lockAsync(
+  v: Int32Array,
+  base: number,
+  me: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  when: AbandonedWhen = "ended",
+): Promise<boolean> {
   checkSignal(signal)
   for (;;) {
     const step = contend(v, base, me, when)
     if (step === RETRY) continue
     if (step === TAKEN) return true
     const woke = await waitWhile(v, base + STATE, step, deadline, signal, OWNER_CHECK_MS)
-    if (woke === "timed-out" && remaining(deadline) === 0) return Atomics.compareExchange(v, base + STATE, 0, (me << OWNER_SHIFT) | PARKED) === 0
+    if (woke === "timed-out" && remaining(deadline) === 0)
+      return Atomics.compareExchange(v, base + STATE, 0, (me << OWNER_SHIFT) | PARKED) === 0
   }
 }
 

@@ -108,7 +108,14 @@ function cancelReason(signal: AbortSignal): unknown {
  * Blocks while `view[index] === expected`, at most until `deadline`, in slices of `slice` ms
  * (callers that must re-check something else, such as a dead lock owner, pass one).
  */
-export function blockWhile(view: Int32Array, index: number, expected: number, deadline: number, signal: AbortSignal | undefined, slice = Infinity): Woken {
+export function blockWhile(
+  view: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  slice = Infinity,
+): Woken {
   checkSignal(signal)
   const own = signal !== undefined && signal === callingThread().signal
   if (own && cancelledWhileBlocked(signal)) throw abortError(cancelReason(signal))
@@ -125,7 +132,14 @@ export function blockWhile(view: Int32Array, index: number, expected: number, de
 type WaitAsync = NonNullable<Atomics["waitAsync"]>
 
 /** Resolves once `view[index]` may have changed from `expected`, the deadline passes, or the signal aborts (rejects). */
-export function waitWhile(view: Int32Array, index: number, expected: number, deadline: number, signal: AbortSignal | undefined, slice = Infinity): Promise<Woken> {
+export function waitWhile(
+  view: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  slice = Infinity,
+): Promise<Woken> {
   if (signal?.aborted) return Promise.reject(abortError(signal.reason))
   const left = remaining(deadline)
   if (left === 0) return Promise.resolve("timed-out")
@@ -160,7 +174,14 @@ export function waitWhile(view: Int32Array, index: number, expected: number, dea
 }
 
 /** The fallback where `Atomics.waitAsync` is missing: look again on a short, growing timer. */
-function pollWhile(view: Int32Array, index: number, expected: number, deadline: number, signal: AbortSignal | undefined, step: number): Promise<Woken> {
+function pollWhile(
+  view: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  step: number,
+): Promise<Woken> {
   const until = Math.min(deadline, performance.now() + step)
   return new Promise<Woken>((resolve, reject) => {
     let delay = 0

@@ -8,9 +8,13 @@ import { findInValue } from "../shared-record.js"
 export function checkQueueItem(item: unknown): void {
   const problem = findInValue(item, true, new Set())
   if (problem === "shared") {
-    throw new TypeError("a Queue item cannot hold shared memory or a primitive (Lock, Queue, ...): it would arrive as a dead copy. Pass those to the thread as arguments instead")
+    throw new TypeError(
+      "a Queue item cannot hold shared memory or a primitive (Lock, Queue, ...): it would arrive as a dead copy. Pass those to the thread as arguments instead",
+    )
   }
   if (problem === "proto") {
-    throw new TypeError('a Queue item cannot hold an own "__proto__" key (the codec would rename it): rename the key, or pass the value to the thread as an argument')
+    throw new TypeError(
+      'a Queue item cannot hold an own "__proto__" key (the codec would rename it): rename the key, or pass the value to the thread as an argument',
+    )
   }
 }

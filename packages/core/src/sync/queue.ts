@@ -8,8 +8,38 @@ import { checkQueueItem } from "./queue-item.js"
 import { ATTACH } from "./attach.js"
 import { enterAsync, enterSync, unlock } from "./mutex.js"
 import { loadQueueCodec, queueCodec } from "./queue-codec.js"
-import { CAPACITY, COUNT, DONE_SEQ, GET_SEQ, GETTERS, HEAD, HEADER_BYTES, HEADER_WORDS, LENGTH_BYTES, MAXSIZE, PUT_SEQ, PUTTERS, SHUTDOWN, TAIL, tryGetLocked, tryPutLocked, UNFINISHED, USED, type Step } from "./queue-buffer.js"
-import { assertCanBlock, blockWhile, canBlock, checkSignal, deadlineOf, requireSharedMemory, waitWhile, type WaitOptions, type Woken } from "./parking.js"
+import {
+  CAPACITY,
+  COUNT,
+  DONE_SEQ,
+  GET_SEQ,
+  GETTERS,
+  HEAD,
+  HEADER_BYTES,
+  HEADER_WORDS,
+  LENGTH_BYTES,
+  MAXSIZE,
+  PUT_SEQ,
+  PUTTERS,
+  SHUTDOWN,
+  TAIL,
+  tryGetLocked,
+  tryPutLocked,
+  UNFINISHED,
+  USED,
+  type Step,
+} from "./queue-buffer.js"
+import {
+  assertCanBlock,
+  blockWhile,
+  canBlock,
+  checkSignal,
+  deadlineOf,
+  requireSharedMemory,
+  waitWhile,
+  type WaitOptions,
+  type Woken,
+} from "./parking.js"
 
 export const QUEUE_TAG = "weft:Queue"
 
@@ -34,7 +64,6 @@ export type TryGetResult<T> =
       readonly ok: false
     }
 
-
 /** A FIFO queue shared across threads (Python's `queue.Queue`); items are copied in and out. */
 export class Queue<T = unknown> {
   readonly #v: Int32Array
@@ -46,8 +75,10 @@ export class Queue<T = unknown> {
       this.#v = new Int32Array(shared, 0, HEADER_WORDS)
     } else {
       const { maxsize = 0, bytes = 1 << 20 } = (options ?? {}) as QueueOptions
-      if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 0x7fffffff) throw new RangeError(`Queue maxsize must be a whole number >= 0 (0 = no limit), got ${String(maxsize)}`)
-      if (!Number.isInteger(bytes) || bytes < 1 || bytes > 0x7fffffff - HEADER_BYTES - LENGTH_BYTES) throw new RangeError(`Queue bytes must be a whole number >= 1, got ${String(bytes)}`)
+      if (!Number.isInteger(maxsize) || maxsize < 0 || maxsize > 0x7fffffff)
+        throw new RangeError(`Queue maxsize must be a whole number >= 0 (0 = no limit), got ${String(maxsize)}`)
+      if (!Number.isInteger(bytes) || bytes < 1 || bytes > 0x7fffffff - HEADER_BYTES - LENGTH_BYTES)
+        throw new RangeError(`Queue bytes must be a whole number >= 1, got ${String(bytes)}`)
       requireSharedMemory("Queue")
       const memory = new SharedArrayBuffer(HEADER_BYTES + bytes + LENGTH_BYTES)
       this.#v = new Int32Array(memory, 0, HEADER_WORDS)
@@ -93,7 +124,10 @@ export class Queue<T = unknown> {
   #encode(item: T): Uint8Array {
     checkQueueItem(item)
     const bytes = queueCodec().encode(item)
-    if (bytes.length > this.bytes) throw new RangeError(`this Queue item encodes to ${bytes.length} bytes, more than the queue's ${this.bytes}: create the queue with a larger { bytes }`)
+    if (bytes.length > this.bytes)
+      throw new RangeError(
+        `this Queue item encodes to ${bytes.length} bytes, more than the queue's ${this.bytes}: create the queue with a larger { bytes }`,
+      )
     return bytes
   }
 
@@ -267,7 +301,10 @@ export class Queue<T = unknown> {
     const v = this.#v
     if (Atomics.compareExchange(v, 0, 0, 1) !== 0) {
       if (canBlock()) enterSync(v, 0)
-      else while (Atomics.compareExchange(v, 0, 0, 1) !== 0) { /* the holder is inside a few instructions */ }
+      else
+        while (Atomics.compareExchange(v, 0, 0, 1) !== 0) {
+          /* the holder is inside a few instructions */
+        }
     }
     try {
       return attempt()
@@ -299,7 +336,9 @@ export class Queue<T = unknown> {
       const seq = Atomics.load(this.#v, DONE_SEQ)
       if (Atomics.load(this.#v, UNFINISHED) === 0) return
       if ((await waitWhile(this.#v, DONE_SEQ, seq, deadline, options?.signal)) === "timed-out" && Atomics.load(this.#v, UNFINISHED) !== 0) {
-        throw new TimeoutError(`join() timed out after ${String(options?.timeout)} ms with ${Atomics.load(this.#v, UNFINISHED)} unfinished tasks`)
+        throw new TimeoutError(
+          `join() timed out after ${String(options?.timeout)} ms with ${Atomics.load(this.#v, UNFINISHED)} unfinished tasks`,
+        )
       }
     }
   }
@@ -312,7 +351,9 @@ export class Queue<T = unknown> {
       const seq = Atomics.load(this.#v, DONE_SEQ)
       if (Atomics.load(this.#v, UNFINISHED) === 0) return
       if (blockWhile(this.#v, DONE_SEQ, seq, deadline, options?.signal) === "timed-out" && Atomics.load(this.#v, UNFINISHED) !== 0) {
-        throw new TimeoutError(`joinSync() timed out after ${String(options?.timeout)} ms with ${Atomics.load(this.#v, UNFINISHED)} unfinished tasks`)
+        throw new TimeoutError(
+          `joinSync() timed out after ${String(options?.timeout)} ms with ${Atomics.load(this.#v, UNFINISHED)} unfinished tasks`,
+        )
       }
     }
   }

@@ -23,7 +23,13 @@ function malformed(what: string): TypeError {
 
 /** `data` as the shared words of a primitive: an Int32Array of exactly `count` words over shared memory. */
 function words(data: unknown, count: number, what: string): Int32Array {
-  if (typeof SharedArrayBuffer === "undefined" || !(data instanceof Int32Array) || !(data.buffer instanceof SharedArrayBuffer) || data.length !== count) throw malformed(what)
+  if (
+    typeof SharedArrayBuffer === "undefined" ||
+    !(data instanceof Int32Array) ||
+    !(data.buffer instanceof SharedArrayBuffer) ||
+    data.length !== count
+  )
+    throw malformed(what)
   return data
 }
 
@@ -35,7 +41,8 @@ function barrierData(data: unknown): Parameters<(typeof Barrier)[typeof ATTACH]>
   if (!isRecord(data)) throw malformed("Barrier")
   const { action, timeout } = data
   if (timeout !== undefined && typeof timeout !== "number") throw malformed("Barrier")
-  if (action !== undefined && !(isRecord(action) && typeof action.key === "string" && typeof action.url === "string")) throw malformed("Barrier")
+  if (action !== undefined && !(isRecord(action) && typeof action.key === "string" && typeof action.url === "string"))
+    throw malformed("Barrier")
   return {
     words: words(data.words, BARRIER_WORDS, "Barrier"),
     action: action === undefined ? undefined : { key: action.key as string, url: action.url as string },
@@ -47,11 +54,15 @@ function conditionData(data: unknown): { lock: { tag: string; data: Int32Array }
   if (!isRecord(data) || !isRecord(data.lock)) throw malformed("Condition")
   const { tag } = data.lock
   if (tag !== LOCK_TAG && tag !== RLOCK_TAG) throw malformed("Condition")
-  return { lock: { tag, data: words(data.lock.data, tag === LOCK_TAG ? MUTEX_WORDS : MUTEX_WORDS + 1, "Condition") }, words: words(data.words, 3, "Condition") }
+  return {
+    lock: { tag, data: words(data.lock.data, tag === LOCK_TAG ? MUTEX_WORDS : MUTEX_WORDS + 1, "Condition") },
+    words: words(data.words, 3, "Condition"),
+  }
 }
 
 function queueMemory(data: unknown): SharedArrayBuffer {
-  if (typeof SharedArrayBuffer === "undefined" || !(data instanceof SharedArrayBuffer) || data.byteLength < QUEUE_MIN_BYTES) throw malformed("Queue")
+  if (typeof SharedArrayBuffer === "undefined" || !(data instanceof SharedArrayBuffer) || data.byteLength < QUEUE_MIN_BYTES)
+    throw malformed("Queue")
   return data
 }
 

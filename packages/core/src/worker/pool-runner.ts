@@ -136,7 +136,12 @@ function makeTaskThread(): Thread {
   currentTask = thread
   if (currentExtra?.progress) {
     const seq = currentSeq
-    attachProgress(thread, (currentProgress = new ProgressBatch((values, shared, transfer) => parent.post({ t: "pool-progress", seq, values, shared }, transfer))))
+    attachProgress(
+      thread,
+      (currentProgress = new ProgressBatch((values, shared, transfer) =>
+        parent.post({ t: "pool-progress", seq, values, shared }, transfer),
+      )),
+    )
   }
   if (cancelReasons.has(currentSeq)) thread.cancel(cancelReasons.get(currentSeq))
   return thread
@@ -198,7 +203,10 @@ async function pump(): Promise<void> {
           }
           value = result
           if (typeof value === "object" && value !== null) {
-            if (isGeneratorObject(value)) throw new ThreadTargetError("the task returned a generator, which cannot be sent back: run a generator function with pool.stream(target, ...args) or pool.run(target, { stream: true })")
+            if (isGeneratorObject(value))
+              throw new ThreadTargetError(
+                "the task returned a generator, which cannot be sent back: run a generator function with pool.stream(target, ...args) or pool.run(target, { stream: true })",
+              )
             let encoded: { value: unknown; shared: boolean }
             try {
               encoded = encodeShared(value)
@@ -309,13 +317,21 @@ function flush(): void {
 }
 
 function notSendable(error: unknown): TypeError {
-  return new TypeError(`the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })
+  return new TypeError(
+    `the result of a task in ${info.name} cannot be sent back to the pool (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`,
+    { cause: error },
+  )
 }
 
 /** A stream task: the generator's values go to the reader as it grants credits; the result is its return value. */
 async function stream(seq: number, generator: unknown, credits: number): Promise<unknown> {
-  if (!isGeneratorObject(generator)) throw new ThreadTargetError(`pool.stream() needs a generator function (function* or async function*) as its target; this one returned ${generator === null ? "null" : typeof generator}`)
-  const driver = (currentStream = new StreamDriver(credits, (values, shared, transfer) => parent.post({ t: "pool-yield", seq, values, shared }, transfer)))
+  if (!isGeneratorObject(generator))
+    throw new ThreadTargetError(
+      `pool.stream() needs a generator function (function* or async function*) as its target; this one returned ${generator === null ? "null" : typeof generator}`,
+    )
+  const driver = (currentStream = new StreamDriver(credits, (values, shared, transfer) =>
+    parent.post({ t: "pool-yield", seq, values, shared }, transfer),
+  ))
   // Stopped while its target was still loading: closed before its first value.
   if (cancelReasons.has(seq) || currentTask?.cancelled === true) driver.stop()
   try {
@@ -327,7 +343,8 @@ async function stream(seq: number, generator: unknown, credits: number): Promise
 
 function invoke(target: ResolvedTarget, args: unknown[]): unknown {
   if (target.kind === "function") return target.fn(...args)
-  if (target.kind === "method") throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
+  if (target.kind === "method")
+    throw new ThreadTargetError(`${target.Class.name}.${target.method} needs its object: pass it with pool.run(object, { method })`)
   throw new ThreadTargetError(`a pool task needs a function or an object method as its target, got "${target.kind}"`)
 }
 
@@ -347,5 +364,7 @@ async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<un
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+  return (
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
+  )
 }

@@ -27,7 +27,8 @@ export async function resolveTarget(ref: TargetRef): Promise<ResolvedTarget> {
       return { kind: "method", Class: await resolveMethodClass(ref.key, ref.url, ref.method), method: ref.method }
     case "subclass": {
       const Class = await resolveRegistered(ref.key, ref.url, importTaskModule)
-      if (typeof Class !== "function" || !(Class.prototype instanceof Thread)) throw new ThreadTargetError(`"${ref.key}" is registered but is not a Thread subclass`)
+      if (typeof Class !== "function" || !(Class.prototype instanceof Thread))
+        throw new ThreadTargetError(`"${ref.key}" is registered but is not a Thread subclass`)
       return { kind: "subclass", Class }
     }
     case "none":

@@ -56,7 +56,12 @@ export async function runJob(parent: Endpoint, job: RunMessage): Promise<void> {
       id: job.id,
       ok: false,
       shared: false,
-      error: serializeThrown(new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error })),
+      error: serializeThrown(
+        new TypeError(
+          `the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`,
+          { cause: error },
+        ),
+      ),
     } satisfies DoneMessage)
   }
   running = undefined
@@ -114,7 +119,9 @@ async function execute(job: RunMessage): Promise<DoneMessage> {
 async function complete(job: RunMessage, result: unknown): Promise<unknown> {
   if (!isGeneratorObject(result)) return await result
   const id = job.id
-  stream = new StreamDriver(job.credits ?? DEFAULT_HIGH_WATER_MARK, (values, shared, transfer) => port.post({ t: "yield", id, values, shared }, transfer))
+  stream = new StreamDriver(job.credits ?? DEFAULT_HIGH_WATER_MARK, (values, shared, transfer) =>
+    port.post({ t: "yield", id, values, shared }, transfer),
+  )
   if (stopped) stream.stop() // the reader stopped before the generator existed
   try {
     return await stream.drive(result)
@@ -125,7 +132,11 @@ async function complete(job: RunMessage, result: unknown): Promise<unknown> {
 
 function begin(job: RunMessage, Class: Function | undefined, fields: Record<string, unknown> | undefined): Thread {
   const thread = enterThread(Class, fields, job.thread, job.cancelFlag, job.id)
-  if (job.progress) attachProgress(thread, (progress = new ProgressBatch((values, shared, transfer) => port.post({ t: "progress", id: job.id, values, shared }, transfer))))
+  if (job.progress)
+    attachProgress(
+      thread,
+      (progress = new ProgressBatch((values, shared, transfer) => port.post({ t: "progress", id: job.id, values, shared }, transfer))),
+    )
   running = { id: job.id, thread }
   const early = job.cancelled !== undefined ? deserializeThrown(job.cancelled) : cancelledBeforeStart.get(job.id)
   cancelledBeforeStart.delete(job.id)
@@ -147,7 +158,13 @@ function finish(job: RunMessage, self: object | undefined, outcome: Outcome): Do
       return { t: "done", id: job.id, ok: true, value, shared, state }
     } catch (error) {
       // The value could not be walked (a throwing getter, a revoked Proxy).
-      result = { ok: false, error: new TypeError(`the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`, { cause: error }) }
+      result = {
+        ok: false,
+        error: new TypeError(
+          `the result of thread ${job.thread.name} cannot be sent back to its caller (${error instanceof Error ? error.message : String(error)}): return structured-cloneable data`,
+          { cause: error },
+        ),
+      }
     }
   }
   return { t: "done", id: job.id, ok: false, shared: false, error: serializeThrown(result.error), state }

@@ -24,7 +24,8 @@ export const configurations = [
 /** Why an engine cannot run on this machine, or undefined. */
 export function missing(engine) {
   if (engine === "firefox") return existsSync(firefoxPath) ? undefined : `${firefoxPath} is not installed (apt-get install firefox-esr)`
-  for (const file of [webkitDriverPath, miniBrowserPath, "/usr/bin/xvfb-run"]) if (!existsSync(file)) return `${file} is not installed (apt-get install webkit2gtk-driver xvfb xauth)`
+  for (const file of [webkitDriverPath, miniBrowserPath, "/usr/bin/xvfb-run"])
+    if (!existsSync(file)) return `${file} is not installed (apt-get install webkit2gtk-driver xvfb xauth)`
   return undefined
 }
 
@@ -38,7 +39,11 @@ function killGroups() {
   groups.clear()
 }
 process.on("exit", killGroups)
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+]) {
   process.on(signal, () => {
     killGroups()
     process.exit(code)
@@ -159,11 +164,15 @@ async function launchWebKit(extraEnv) {
   const port = await freePort()
   // xvfb-run -a picks a free display; the driver starts MiniBrowser, which starts WebKit's
   // processes: all in this group. The environment reaches the web process (JSC_* options).
-  const child = spawn("xvfb-run", ["-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp", webkitDriverPath, `--port=${port}`, "--host=127.0.0.1"], {
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, ...extraEnv },
-  })
+  const child = spawn(
+    "xvfb-run",
+    ["-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp", webkitDriverPath, `--port=${port}`, "--host=127.0.0.1"],
+    {
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, ...extraEnv },
+    },
+  )
   let stderr = ""
   child.stderr.on("data", (chunk) => (stderr = (stderr + chunk).slice(-4000)))
   groups.add(child.pid)

@@ -18,7 +18,8 @@ export function writeJUnit(file, suiteName, cases) {
   const body = cases
     .map((c) => {
       const open = `  <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${seconds(c.ms)}"`
-      if (c.status === "failed") return `${open}>\n    <failure message="${escapeXml((c.message ?? "").split("\n")[0])}">${escapeXml(c.message ?? "")}</failure>\n  </testcase>`
+      if (c.status === "failed")
+        return `${open}>\n    <failure message="${escapeXml((c.message ?? "").split("\n")[0])}">${escapeXml(c.message ?? "")}</failure>\n  </testcase>`
       if (c.status === "skipped") return `${open}>\n    <skipped message="${escapeXml(c.message ?? "")}"/>\n  </testcase>`
       return `${open}/>`
     })

@@ -85,7 +85,11 @@ const fixtureCases = [
       assert.deepEqual(results.isolated, { ok: true, value: isolated })
       assert.deepEqual(results.functional, { ok: true, value: 6765 })
       assert.equal(results.instance.ok, true, results.instance.error)
-      assert.deepEqual(results.instance.value, { inside: { count: 8, ident: results.instance.value.inside.ident }, after: 8, sameIdent: true })
+      assert.deepEqual(results.instance.value, {
+        inside: { count: 8, ident: results.instance.value.inside.ident },
+        after: 8,
+        sameIdent: true,
+      })
       assert.deepEqual(results.subclass, { ok: true, value: { value: 10, total: 10 } })
       assert.deepEqual(results.pool, { ok: true, value: [55, 610, 6765] })
     },
@@ -128,7 +132,9 @@ async function runFixture(browser, url, facts) {
   } catch (error) {
     if (error?.name === "DriverStalledError") throw error
     // Where it stopped: still navigating (the driver), or on the app's page (weft).
-    const where = await page.evaluate(() => ({ href: location.href, title: document.title, out: document.getElementById("out")?.textContent })).catch((e) => String(e))
+    const where = await page
+      .evaluate(() => ({ href: location.href, title: document.title, out: document.getElementById("out")?.textContent }))
+      .catch((e) => String(e))
     const message = `the page did not finish: ${error.message}; page: ${JSON.stringify(where)}`
     return fixtureCases.map(({ name }) => ({ name, status: "failed", ms: Date.now() - started, message }))
   } finally {
@@ -147,7 +153,8 @@ async function runFixture(browser, url, facts) {
 let failed = false
 const suite = await suiteServers()
 await build({ root: fixtureRoot, configFile: fixtureConfig, logLevel: "warn" })
-const fixtureHeaders = (await loadConfigFromFile({ command: "serve", mode: "production" }, fixtureConfig, fixtureRoot, "silent")).config.preview.headers
+const fixtureHeaders = (await loadConfigFromFile({ command: "serve", mode: "production" }, fixtureConfig, fixtureRoot, "silent")).config
+  .preview.headers
 const fixture = {
   isolated: await serveStatic(join(fixtureRoot, "dist"), fixtureHeaders),
   open: await serveStatic(join(fixtureRoot, "dist"), withoutIsolation(fixtureHeaders)),
@@ -175,15 +182,31 @@ try {
         try {
           const state = await retryOnStall(session, (browser) => runSuite(browser, suite.url[pageKind] + query, label))
           for (const result of state.results) {
-            cases.push({ classname: `${label} ${result.file}${result.suite ? ` > ${result.suite}` : ""}`, name: result.name, status: result.status, ms: result.ms, message: result.error })
+            cases.push({
+              classname: `${label} ${result.file}${result.suite ? ` > ${result.suite}` : ""}`,
+              name: result.name,
+              status: result.status,
+              ms: result.ms,
+              message: result.error,
+            })
           }
           if (cases.some((c) => c.status === "failed")) console.log(`  page log:\n${state.logs.slice(-40).join("\n")}`)
         } catch (error) {
-          cases.push({ classname: `${label} suite`, name: "the suite page runs", status: "failed", ms: 0, message: String(error?.stack ?? error) })
+          cases.push({
+            classname: `${label} suite`,
+            name: "the suite page runs",
+            status: "failed",
+            ms: 0,
+            message: String(error?.stack ?? error),
+          })
         }
-        const fixtureResults = await retryOnStall(session, (browser) => runFixture(browser, fixture[pageKind].url, { isolated, sharedMemory }))
+        const fixtureResults = await retryOnStall(session, (browser) =>
+          runFixture(browser, fixture[pageKind].url, { isolated, sharedMemory }),
+        )
         for (const result of fixtureResults) cases.push({ classname: `${label} fixture app`, ...result })
-        for (const c of cases) if (c.status === "failed") console.log(`  FAIL ${c.classname} > ${c.name}\n    ${String(c.message).split("\n").slice(0, 6).join("\n    ")}`)
+        for (const c of cases)
+          if (c.status === "failed")
+            console.log(`  FAIL ${c.classname} > ${c.name}\n    ${String(c.message).split("\n").slice(0, 6).join("\n    ")}`)
         writeJUnit(join(reports, `engines-${label}.xml`), `${browser.name} ${browser.version} (${label})`, cases)
         console.log(`  ${label} (${browser.name} ${browser.version}): ${tally(cases)}`)
         if (cases.some((c) => c.status === "failed")) failed = true

@@ -2,9 +2,13 @@
 // explicit here because the manual recipe (no plugin) needs them in minified bundles.
 import { Thread, threadable } from "weftjs"
 
-export const fib = threadable(import.meta.url, function fib(n) {
-  return n < 2 ? n : fib(n - 1) + fib(n - 2)
-}, { name: "fib" })
+export const fib = threadable(
+  import.meta.url,
+  function fib(n) {
+    return n < 2 ? n : fib(n - 1) + fib(n - 2)
+  },
+  { name: "fib" },
+)
 
 /** Style 2: an instance of a registered class, one of its methods as the target. */
 export class Counter {
@@ -33,19 +37,23 @@ export class Summer extends Thread {
 threadable(import.meta.url, Summer, { name: "Summer" })
 
 /** A read-modify-write that loses updates unless the Lock serialises it. */
-export const bump = threadable(import.meta.url, function bump(lock, counter, times) {
-  for (let i = 0; i < times; i++) {
-    lock.acquireSync()
-    try {
-      const seen = counter[0]
-      for (let spin = 0; spin < 20; spin++) Atomics.load(counter, 1)
-      counter[0] = seen + 1
-    } finally {
-      lock.release()
+export const bump = threadable(
+  import.meta.url,
+  function bump(lock, counter, times) {
+    for (let i = 0; i < times; i++) {
+      lock.acquireSync()
+      try {
+        const seen = counter[0]
+        for (let spin = 0; spin < 20; spin++) Atomics.load(counter, 1)
+        counter[0] = seen + 1
+      } finally {
+        lock.release()
+      }
     }
-  }
-  return times
-}, { name: "bump" })
+    return times
+  },
+  { name: "bump" },
+)
 
 /** A registered error class: it crosses back as itself, with its own fields. */
 export class TaskError extends Error {
@@ -57,6 +65,10 @@ export class TaskError extends Error {
 }
 threadable(import.meta.url, TaskError, { name: "TaskError" })
 
-export const fail = threadable(import.meta.url, function fail(code) {
-  throw new TaskError(`task failed with ${code}`, code)
-}, { name: "fail" })
+export const fail = threadable(
+  import.meta.url,
+  function fail(code) {
+    throw new TaskError(`task failed with ${code}`, code)
+  },
+  { name: "fail" },
+)

@@ -24,7 +24,9 @@ for (const level of ["log", "info", "warn", "error"] as const) {
   }
 }
 addEventListener("error", (event) => state.logs.push(`[page error] ${event.message}`))
-addEventListener("unhandledrejection", (event) => state.logs.push(`[unhandled rejection] ${String((event.reason as Error)?.stack ?? event.reason)}`))
+addEventListener("unhandledrejection", (event) =>
+  state.logs.push(`[unhandled rejection] ${String((event.reason as Error)?.stack ?? event.reason)}`),
+)
 
 const params = new URLSearchParams(location.search)
 provide({ isolated: params.get("isolated") === "1", sharedMemory: params.get("sharedMemory") === "1" })

@@ -107,7 +107,11 @@ export async function runAll(onResult: (result: CaseResult) => void, grep?: stri
       }
     }
     const ms = performance.now() - started
-    results.push(failed ? { file: caseFile, suite, name, status: "failed", ms, error: describeError(error) } : { file: caseFile, suite, name, status: "passed", ms })
+    results.push(
+      failed
+        ? { file: caseFile, suite, name, status: "failed", ms, error: describeError(error) }
+        : { file: caseFile, suite, name, status: "passed", ms },
+    )
     onResult(results.at(-1)!)
   }
   return results
@@ -131,14 +135,21 @@ function show(value: unknown): string {
 function matchesObject(actual: unknown, expected: unknown): boolean {
   if (typeof expected !== "object" || expected === null) return Object.is(actual, expected)
   if (typeof actual !== "object" || actual === null) return false
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((v, i) => matchesObject(actual[i], v))
-  return Object.keys(expected).every((key) => key in actual && matchesObject((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key]))
+  if (Array.isArray(expected))
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((v, i) => matchesObject(actual[i], v))
+  return Object.keys(expected).every(
+    (key) => key in actual && matchesObject((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key]),
+  )
 }
 
 /** vitest's toEqual ignores properties whose value is undefined. */
 function withoutUndefined(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) return value
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, withoutUndefined(v)]))
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, withoutUndefined(v)]),
+  )
 }
 
 export function expect(actual: unknown) {
@@ -166,7 +177,9 @@ export function expect(actual: unknown) {
     toBeInstanceOf(expected: Function) {
       if (!(actual instanceof expected)) {
         const got = (actual as { constructor?: { name?: string } })?.constructor?.name
-        throw new ExpectationError(`expected an instance of ${expected.name}, got ${got ?? typeof actual}: ${describeError(actual).split("\n")[0]}`)
+        throw new ExpectationError(
+          `expected an instance of ${expected.name}, got ${got ?? typeof actual}: ${describeError(actual).split("\n")[0]}`,
+        )
       }
     },
     toBeGreaterThanOrEqual(expected: number) {
@@ -184,7 +197,8 @@ export function expect(actual: unknown) {
       if (!threw) throw new ExpectationError("expected the function to throw")
       if (expected === undefined) return
       if (typeof expected === "function") {
-        if (!(thrown instanceof expected)) throw new ExpectationError(`expected a ${expected.name} to be thrown, got ${describeError(thrown).split("\n")[0]}`)
+        if (!(thrown instanceof expected))
+          throw new ExpectationError(`expected a ${expected.name} to be thrown, got ${describeError(thrown).split("\n")[0]}`)
         return
       }
       const message = String((thrown as Error)?.message)

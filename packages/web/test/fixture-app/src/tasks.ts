@@ -32,9 +32,13 @@ export class Summer extends Thread<number> {
 threadable(import.meta.url, Summer, { name: "Summer" })
 
 /** Never settles: for the test that closes the page under a running thread. */
-export const forever = threadable(import.meta.url, function forever(): Promise<never> {
-  return new Promise(() => {})
-}, { name: "forever" })
+export const forever = threadable(
+  import.meta.url,
+  function forever(): Promise<never> {
+    return new Promise(() => {})
+  },
+  { name: "forever" },
+)
 
 /** A read-modify-write that is only correct under the lock: load, then store (not Atomics.add). */
 function bump(lock: Lock, counter: Int32Array, times: number): number {
@@ -48,12 +52,19 @@ function bump(lock: Lock, counter: Int32Array, times: number): number {
 }
 
 // One Lock, three styles: a function, a method of a plain object, a Thread subclass.
-export const bumpFunction = threadable(import.meta.url, function bumpFunction(lock: Lock, counter: Int32Array, times: number): number {
-  return bump(lock, counter, times)
-}, { name: "bumpFunction" })
+export const bumpFunction = threadable(
+  import.meta.url,
+  function bumpFunction(lock: Lock, counter: Int32Array, times: number): number {
+    return bump(lock, counter, times)
+  },
+  { name: "bumpFunction" },
+)
 
 export class Bumper {
-  constructor(public lock: Lock, public counter: Int32Array) {}
+  constructor(
+    public lock: Lock,
+    public counter: Int32Array,
+  ) {}
   bump(times: number): number {
     return bump(this.lock, this.counter, times)
   }
@@ -61,7 +72,11 @@ export class Bumper {
 threadable(import.meta.url, Bumper, { name: "Bumper" })
 
 export class BumpThread extends Thread<number> {
-  constructor(public lock: Lock, public counter: Int32Array, public times: number) {
+  constructor(
+    public lock: Lock,
+    public counter: Int32Array,
+    public times: number,
+  ) {
     super({ name: "bump-thread" })
   }
   override run(): number {
