@@ -18,6 +18,7 @@ import { ThreadStream } from "./thread-stream.js"
 import { progressSinkOf } from "./stream/progress.js"
 import type { GeneratorRun, ThreadValues } from "./stream/stream-types.js"
 import { withJoinTimeout } from "./join-timeout.js"
+import { receivePendingUntil } from "./pending-receiver.js"
 
 /** What the excepthook receives for a thread that failed while nobody joined it. */
 export interface ExcepthookArgs {
@@ -43,8 +44,6 @@ export const LAUNCH: unique symbol = Symbol("weft.launch")
 export const SETTLE: unique symbol = Symbol("weft.settle")
 
 let threadCounter = 0
-/** Inside a worker: takes cancel messages off the parent port synchronously, where the runtime can. */
-let receivePending: ((until: () => boolean) => void) | undefined
 /** The threads this thread started that are still alive. */
 const alive = new Set<Thread>()
 
@@ -155,7 +154,7 @@ export class Thread<R = unknown> {
     const flag = this.#cancelFlag
     if (flag === undefined || Atomics.load(flag, 0) !== this.#jobId) return false
     const signal = this.#controller.signal
-    if (!signal.aborted) receivePending?.(() => signal.aborted)
+    if (!signal.aborted) receivePendingUntil(() => signal.aborted)
     if (!signal.aborted) this.#controller.abort(new CancelledError(`thread ${this.#name} was cancelled (its reason had not arrived yet)`))
     return true
   }
@@ -389,15 +388,6 @@ export class Thread<R = unknown> {
 }
 
 export type { Outcome as ThreadOutcome, LaunchRequest }
-
-/**
- * Inside a worker: installs how to read pending messages synchronously (Node's
- * `receiveMessageOnPort`), so a CPU loop that sees its cancel flag gets the cancel's reason.
- * `receive(until)` handles pending messages until `until()` holds or none is left.
- */
-export function setPendingReceiver(receive: ((until: () => boolean) => void) | undefined): void {
-  receivePending = receive
-}
 
 /** Sets the hook called for each thread that fails while nobody is joining it; returns the previous hook. */
 export function setExcepthook(hook: Excepthook): Excepthook {

@@ -2,14 +2,12 @@ import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { BrokenThreadPool, RuntimeError, ThreadExitError, TimeoutError } from "../errors.js"
 import { threadEnded } from "../liveness.js"
 import type { WorkerExit } from "../runtime.js"
-import { decodeShared } from "../shareable.js"
-import { FROM_THREAD } from "../shared-record.js"
-import { writeBackState } from "../object-state.js"
 import { unrefTimer } from "../unref-timer.js"
 import { onValues } from "./pool-stream.js"
-import { FAILED, HAS_STATE, RESULT_STRIDE, SHARED, SKIPPED, type PoolFromWorker } from "./pool-protocol.js"
+import { FAILED, RESULT_STRIDE, SKIPPED, type PoolFromWorker } from "./pool-protocol.js"
 import { Samples, type PoolStats } from "./pool-stats.js"
 import type { PoolTask, TaskOwner } from "./pool-task.js"
+import { settleFromWorker } from "./settle-result.js"
 import type { TargetTable } from "./target-table.js"
 import { TaskQueue } from "./task-queue.js"
 import type { WorkerRecord } from "./worker-record.js"
@@ -245,7 +243,8 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       this.#runTimes.add(runTime)
       this.#waitTimes.add(Math.max(0, now - task.submitted - runTime))
       if (task.done()) continue // stopped by its signal or timeout; its grace timer sees it returned
-      this.#settleFromWorker(task, status, results[i + 1])
+      if (settleFromWorker(task, status, results[i + 1], this.#options.label)) this.#completed++
+      else this.#failed++
     }
     if (ran > 0) this.#adapt(runSum / ran)
     if (worker.inFlight === 0) {
@@ -253,30 +252,6 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       if (worker.inFlight === 0) this.workers.rest(worker)
     }
     this.#pump()
-  }
-
-  /** Settles a task with what its worker sent; what cannot be rebuilt fails this task alone. */
-  #settleFromWorker(task: Task, status: number, value: unknown): void {
-    let failed = (status & FAILED) !== 0
-    try {
-      if (status & HAS_STATE) {
-        const carried = value as { value: unknown; state: Parameters<typeof writeBackState>[1] }
-        if (typeof carried !== "object" || carried === null) throw new TypeError("weft: a malformed task result arrived from a worker")
-        if (task.rare?.self !== undefined) writeBackState(task.rare.self, carried.state)
-        value = carried.value
-      }
-      if (!failed && status & SHARED) value = decodeShared(value, FROM_THREAD)
-    } catch (error) {
-      failed = true
-      value = serializeThrown(error)
-    }
-    if (failed) {
-      this.#failed++
-      task.settleError(deserializeThrown(value, task.submitSite(this.#options.label)))
-    } else {
-      this.#completed++
-      task.settleValue(value)
-    }
   }
 
   // --- stopping tasks -----------------------------------------------------------------------

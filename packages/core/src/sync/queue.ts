@@ -41,28 +41,11 @@ import {
   type Woken,
 } from "./parking.js"
 
+import type { QueueOptions, TryGetResult } from "./queue-types.js"
+
+export type { QueueOptions, TryGetResult } from "./queue-types.js"
+
 export const QUEUE_TAG = "weft:Queue"
-
-/** Options of `new Queue(options)`. */
-export interface QueueOptions {
-  /** Most items held at once; 0 (the default) for no count limit. */
-  readonly maxsize?: number
-  /** Bytes of shared memory for encoded items (default 1 MiB). A put that does not fit waits like a full queue. */
-  readonly bytes?: number
-}
-
-/** What `Queue.tryGet()` returns: the item, or `ok: false` when the queue is empty. */
-export type TryGetResult<T> =
-  | {
-      /** An item was taken. */
-      readonly ok: true
-      /** The item. */
-      readonly value: T
-    }
-  | {
-      /** The queue was empty. */
-      readonly ok: false
-    }
 
 /** A FIFO queue shared across threads (Python's `queue.Queue`); items are copied in and out. */
 export class Queue<T = unknown> {

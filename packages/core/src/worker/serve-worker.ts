@@ -5,7 +5,7 @@ import { RuntimeError } from "../errors.js"
 import { isPoolMessage } from "../pool/pool-protocol.js"
 import type { ToWorker } from "../protocol.js"
 import { getRuntime, setRuntime, type Endpoint, type Runtime } from "../runtime.js"
-import { setPendingReceiver } from "../thread.js"
+import { setPendingReceiver } from "../pending-receiver.js"
 import { handlePoolMessage } from "./pool-runner.js"
 import { cancelJob, controlJob, runJob } from "./thread-job.js"
 
