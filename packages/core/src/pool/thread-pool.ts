@@ -78,6 +78,7 @@ export interface RunOptions<A extends readonly unknown[] = readonly unknown[], P
 
 /** `ThreadPool.run(generatorFunction, { stream: true, ... })`: run() returns the values as an async iterator. */
 export interface StreamRunOptions<A extends readonly unknown[] = readonly unknown[], P = unknown> extends Omit<RunOptions<A, P>, "stream"> {
+  /** Run a generator target as a stream: run() returns its values as an async iterator instead of a Future. */
   readonly stream: true
   /** How many values the generator may run ahead of the reader (default 64); a paused reader pauses the generator. */
   readonly highWaterMark?: number

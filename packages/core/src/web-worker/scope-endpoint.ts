@@ -9,9 +9,13 @@ import type { ExitHooks } from "./exit-hooks.js"
 
 /** The members of a worker's global scope this uses (a dedicated worker's, or Deno's). */
 export interface WorkerScope {
+  /** Sends a message to the parent, moving the objects in `transfer`. */
   postMessage(message: unknown, transfer?: object[]): void
+  /** Calls `listener` with each message from the parent. */
   addEventListener(type: "message", listener: (event: { readonly data: unknown }) => void): void
+  /** Calls `listener` when an error escapes the worker's code. */
   addEventListener(type: "error", listener: () => void): void
+  /** Ends the worker from inside. */
   close(): void
 }
 

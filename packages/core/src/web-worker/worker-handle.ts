@@ -7,7 +7,9 @@ import type { MessageListener, WorkerExit, WorkerHandle } from "../runtime.js"
 
 /** How the handle reaches the platform's worker object. */
 export interface WorkerPort {
+  /** Sends a message to the worker, moving the objects in `transfer`. */
   post(message: unknown, transfer: readonly object[]): void
+  /** Stops the worker at once. */
   terminate(): void
 }
 
