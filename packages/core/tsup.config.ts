@@ -8,9 +8,6 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   sourcemap: true,
-  // Every thread holds its modules' source text (V8 compiles functions lazily from it): without
-  // whitespace and dead syntax a pool worker is about 0.5 MiB smaller and parses core faster.
-  // Names stay, so stack traces still read; the source maps lead back to the TypeScript.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // Not minified: esbuild drops the bundler hints on core's dynamic imports (webpackIgnore,
+  // @vite-ignore), and webpack and Rspack then warn and try to bundle what users' tasks import.
 })
