@@ -14,6 +14,7 @@ import { dirname, extname, join } from "node:path"
 import { after, before, describe, test } from "node:test"
 import { fileURLToPath } from "node:url"
 import { env, root } from "../setup.mjs"
+import { chromiumArgs, executablePath } from "../../packages/web/test/chromium.mjs"
 
 const fixture = fileURLToPath(new URL("./fixture", import.meta.url))
 const publicPackages = [
@@ -145,7 +146,7 @@ describe("a scratch project installed from the tarballs", () => {
   })
 
   test("Vite: a page importing weftjs builds, and the built page runs threads in Chromium", async (t) => {
-    const chromium = env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+    const chromium = executablePath
     const { build } = await import("vite")
     const outDir = join(scratch, "web-dist")
     await build({
@@ -168,17 +169,7 @@ describe("a scratch project installed from the tarballs", () => {
     const { chromium: launcher } = await import("playwright")
     const browser = await launcher.launch({
       executablePath: chromium,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-      ],
+      args: chromiumArgs,
     })
     try {
       const page = await browser.newPage()

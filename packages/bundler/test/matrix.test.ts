@@ -16,6 +16,7 @@ import { serveStatic } from "./matrix/serve.mjs"
 // @ts-expect-error plain JavaScript: the example app itself
 import { expected } from "./example/src/scenarios.js"
 import { matrixTable, replaceTable } from "./matrix/table.js"
+import { chromiumArgs, executablePath } from "../../web/test/chromium.mjs"
 
 interface Cell {
   id: string
@@ -30,19 +31,6 @@ interface Built {
 }
 type Outcome = { ok: true; value: unknown } | { ok: false; name: string; error: string }
 type Results = Record<string, Outcome>
-
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
-const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 
 const built = new Map<string, Built | Error>()
 const passed = new Map<string, boolean>()
