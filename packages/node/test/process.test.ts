@@ -1,22 +1,8 @@
 // Node-only behaviour that needs a whole process: exit with daemon threads, no leaked workers,
 // the default excepthook's output, and Node's per-thread options.
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { Thread, ThreadExitError } from "@weft/node"
 import { describe, expect, test } from "vitest"
-
-function runFixture(name: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const file = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "pipe"] })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { runFixture } from "./run-fixture.js"
 
 describe("Queue codec", () => {
   test("a fresh process can use a Queue's synchronous faces first, on the main thread and in a thread", async () => {
