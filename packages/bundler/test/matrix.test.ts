@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest"
 // @ts-expect-error plain JavaScript shared with the benchmark
 import { cells, distRoot, failureCells, startViteDev } from "./matrix/builds.mjs"
 // @ts-expect-error plain JavaScript shared with the benchmark
-import { runNode, runPage } from "./matrix/run.mjs"
+import { runDevPage, runNode, runPage } from "./matrix/run.mjs"
 // @ts-expect-error plain JavaScript shared with the benchmark
 import { serveStatic } from "./matrix/serve.mjs"
 // @ts-expect-error plain JavaScript: the example app itself
@@ -70,7 +70,7 @@ async function runCell(cell: Cell): Promise<Results | undefined> {
   if (cell.kind === "dev") {
     const dev = await startViteDev(cell.id, cell.mode)
     try {
-      const { results, errors } = await runPage(browser, dev.url)
+      const { results, errors } = await runDevPage(browser, dev.url)
       expect(errors).toEqual([])
       return results
     } finally {
@@ -139,7 +139,7 @@ describe("without the plugin or a worker entry, each failure names its cause and
   test("Vite dev server with weft pre-bundled: two copies of core in the worker, both named", async () => {
     const dev = await startViteDev("vite-dev-bare", "bare")
     try {
-      const { results, errors } = await runPage(browser, dev.url)
+      const { results, errors } = await runDevPage(browser, dev.url)
       expect(errors).toEqual([])
       const failure = results.functional as Extract<Outcome, { ok: false }>
       expect(failure.ok).toBe(false)

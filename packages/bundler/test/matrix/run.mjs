@@ -41,3 +41,16 @@ export function runNode(cell, timeout = 60_000) {
     })
   })
 }
+
+// Vite's dev server can answer a module's first request while its dependency optimizer is still
+// settling ("Failed to fetch dynamically imported module" in the page or in a worker's import).
+// That is the dev server warming up, not the app: such a page is loaded once more, and says so.
+const devServerWarmingUp = /Failed to fetch dynamically imported module/
+
+/** runPage for a page served by Vite's dev server: a load that met its optimizer mid-run is retried once. */
+export async function runDevPage(browser, url, timeout = 60_000) {
+  const first = await runPage(browser, url, timeout)
+  if (!devServerWarmingUp.test(JSON.stringify(first))) return first
+  console.log(`  ${url}: the dev server was still optimizing dependencies; loading the page once more`)
+  return runPage(browser, url, timeout)
+}

@@ -135,15 +135,24 @@ function stalled(promise, ms, what) {
 }
 
 /**
- * Runs body(browser) on session.browser; if the driver stalls, relaunches the session's browser
+ * The browser is gone rather than the page wrong: its driver stalled, or the driver lost the
+ * session (WebKitGTK's MiniBrowser has quit under load with the page already finished).
+ */
+export function browserLost(error) {
+  if (error?.name === "DriverStalledError" || error?.name === "NoSuchSessionError") return true
+  return error?.name === "WebDriverError" && /session (deleted|not created|is gone)|invalid session id/i.test(error.message ?? "")
+}
+
+/**
+ * Runs body(browser) on session.browser; if the browser is lost (see browserLost), relaunches it
  * and runs body once more, saying so in the log. session: { configuration, browser }.
  */
 export async function retryOnStall(session, body) {
   try {
     return await body(session.browser)
   } catch (error) {
-    if (error?.name !== "DriverStalledError") throw error
-    console.log(`  ${error.message}: relaunching ${session.browser.name} and trying once more`)
+    if (!browserLost(error)) throw error
+    console.log(`  ${error.name}: ${error.message}: relaunching ${session.browser.name} and trying once more`)
     await session.browser.close()
     session.browser = await launch(session.configuration)
     return await body(session.browser)

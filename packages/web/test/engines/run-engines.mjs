@@ -7,7 +7,7 @@ import { createServer as createHttpServer } from "node:http"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build, createServer, loadConfigFromFile } from "vite"
-import { configurations, launch, missing, retryOnStall } from "./browsers.mjs"
+import { browserLost, configurations, launch, missing, retryOnStall } from "./browsers.mjs"
 import { tally, writeJUnit } from "./report.mjs"
 import { isolationHeaders, serveStatic, withoutIsolation } from "./static-server.mjs"
 
@@ -130,7 +130,7 @@ async function runFixture(browser, url, facts) {
     await page.waitFor(() => document.title === "done", 120_000)
     results = await page.evaluate(() => globalThis.weftResults)
   } catch (error) {
-    if (error?.name === "DriverStalledError") throw error
+    if (browserLost(error)) throw error
     // Where it stopped: still navigating (the driver), or on the app's page (weft).
     const where = await page
       .evaluate(() => ({ href: location.href, title: document.title, out: document.getElementById("out")?.textContent }))
