@@ -1,11 +1,12 @@
-// A pool worker takes every batch already waiting on its port before it runs the next task, and
-// answers them in one result message. It used to take one batch at a time and answer each on its
-// own, so under a steady flood the batches fragmented into one task per message each way.
-// Counted with real workers: messages, never time.
+// How tasks reach a pool worker. A worker takes every batch already waiting on its port before it
+// runs the next task, and answers them in one result message (it used to take one batch at a time
+// and answer each on its own, so under a steady flood the batches fragmented into one task per
+// message each way). A task submitted while a worker is idle goes to it at once. Real workers;
+// counted messages and Atomics hand-shakes, never time.
 import { Worker } from "node:worker_threads"
 import { ThreadPool } from "@weft/node"
 import { afterAll, expect, test } from "vitest"
-import { heldAtGate, identity } from "./fixtures/batch-tasks.mjs"
+import { heldAtGate, identity, raiseFlag } from "./fixtures/batch-tasks.mjs"
 
 let messages = 0
 const emit = Worker.prototype.emit
@@ -46,4 +47,13 @@ test("batches that queued up while a task ran are answered together, not one mes
   // One message for the held task's result (it ran long), one for the six; a preemption of the
   // worker between the no-op tasks may add a time-based one. Taking one batch at a time made 6 or 7.
   expect(messages).toBeLessThanOrEqual(4)
+})
+
+test("a task submitted while a worker is idle starts before the submitting code yields", async () => {
+  expect(await pool.submit(identity, 0)).toBe(0) // the worker is up and idle
+  const flags = new Int32Array(new SharedArrayBuffer(4))
+  const started = pool.submit(raiseFlag, flags)
+  // Still inside the same synchronous run: a task sent only once this code yields could not run yet.
+  expect(Atomics.wait(flags, 0, 0, 30_000)).not.toBe("timed-out")
+  await started
 })

@@ -74,13 +74,14 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     this.#unsettled++
   }
 
-  /** Queues a task; the queue is pumped once the current synchronous batch of submits is done. */
+  /** Queues a task: at once to an idle worker that can give it back, else after the current batch of submits. */
   enqueue(task: Task): void {
     this.queue.push(task)
-    if (!this.#scheduled) {
-      this.#scheduled = true
-      queueMicrotask(this.#pumpSoon)
-    }
+    if (this.#scheduled) return
+    if (this.#broken === undefined && this.workers.hasIdle(this.#options.maxTasksPerWorker)) this.#pump()
+    if (this.queue.size === 0) return
+    this.#scheduled = true
+    queueMicrotask(this.#pumpSoon)
   }
 
   stats(): PoolStats {

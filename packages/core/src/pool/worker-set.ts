@@ -90,6 +90,20 @@ export class WorkerSet {
   }
 
   /** A worker with nothing to do: it must not keep the process alive; it may retire or time out. */
+  /** Whether a ready worker holds no task and could take one back (it has shared memory). */
+  hasIdle(maxTasksPerWorker: number | undefined): boolean {
+    for (const worker of this.#workers)
+      if (
+        worker.inFlight === 0 &&
+        worker.ready &&
+        worker.slots !== undefined &&
+        worker.terminating === undefined &&
+        (maxTasksPerWorker === undefined || worker.sent < maxTasksPerWorker)
+      )
+        return true
+    return false
+  }
+
   rest(worker: WorkerRecord): void {
     // A worker being stopped may still send results (tasks it skipped): leave it ref'd, or a
     // caller awaiting shutdown() sees the process end before the worker's exit.

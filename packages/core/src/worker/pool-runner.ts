@@ -11,6 +11,7 @@ import { adoptIdentCounter } from "../thread-idents.js"
 import { enterLazyThread, enterThread } from "../thread-registry.js"
 import { getRuntime, type Endpoint } from "../runtime.js"
 import { jobIdOf, SlotControl } from "../pool/slot-control.js"
+import { PortPoll } from "./port-poll.js"
 import { attachProgress, ProgressBatch } from "../stream/progress.js"
 import { isGeneratorObject, StreamDriver } from "../stream/stream-driver.js"
 import {
@@ -33,10 +34,6 @@ import {
 // cores as workers takes CPU from a worker (every 1 ms: 0.946 of ideal on 1 ms tasks; every 4: 0.966).
 
 const FLUSH_EVERY_MS = 4
-const POLL_MS = 0.1
-const POLL_TRIES = 16
-/** After this many polls in a row that found nothing, a worker polls once every 2^this idles. */
-const MAX_POLL_BACKOFF = 6
 
 let parent: Endpoint
 let info: ThreadInfo = { name: "pool worker", ident: 0, daemon: false }
@@ -56,9 +53,6 @@ let pumping = false
 /** The pool is terminating this worker (its grace kill won over the task's finish): start nothing more. */
 let killed = false
 let lastFlush = 0
-/** Polls in a row that ran out without a task, and how many idles to skip polling for (see pollForTasks). */
-let pollMisses = 0
-let pollsToSkip = 0
 let currentSeq = -1
 let currentTask: Thread | undefined
 let currentExtra: TaskExtra | undefined
@@ -67,6 +61,10 @@ let currentStream: StreamDriver | undefined
 let currentProgress: ProgressBatch | undefined
 /** Cancel reasons that arrived before their task's thread object existed. */
 const cancelReasons = new Map<number, unknown>()
+const port = new PortPoll(
+  (message) => handlePoolMessage(parent, message as PoolToWorker),
+  () => head < queue.length,
+)
 
 export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
   parent = endpoint
@@ -155,11 +153,11 @@ function makeTaskThread(): Thread {
 async function pump(): Promise<void> {
   pumping = true
   try {
-    receivePending()
+    port.takeWaiting(parent)
     do {
       // Tasks that arrived while these ran are taken before the results go back: a result is
       // sent when the local queue is empty and nothing waits on the port, or FLUSH_EVERY_MS passed.
-      while ((head < queue.length || receivePendingTasks()) && !killed) {
+      while ((head < queue.length || port.takeWaitingTask(parent)) && !killed) {
         const index = queue[head] as number
         const args = queue[head + 1] as unknown[]
         const extra = queue[head + 2] as TaskExtra | undefined
@@ -264,72 +262,13 @@ async function pump(): Promise<void> {
         }
       }
       flush()
-    } while (!killed && pollForTasks())
+    } while (!killed && port.poll(parent))
   } finally {
     queue = []
     head = 0
     pumping = false
     flush()
   }
-}
-
-/**
- * After sending its results, a worker whose parent port can be read synchronously (Node) polls
- * it for up to POLL_MS before it goes back to its event loop: the pool usually answers a result
- * with the next task within tens of µs, and taking it here saves the worker's wake-up (a no-op
- * round trip: median 39 -> 28 µs). Only pool messages reach a pool worker, so each goes straight
- * to the pool's handler.
- *
- * A poll that runs out spent POLL_MS of CPU for nothing: where tasks come seldom (a server fed by a
- * job queue) or the pool's thread shares this worker's core, that CPU is taken from the work. So
- * after a miss the worker only glances at the port for its next 1, 3, 7, ... 63 idles (doubling
- * with each further miss) and polls again after them; one poll that finds a task restores it.
- */
-function pollForTasks(): boolean {
-  const receiveNow = parent.receiveNow
-  if (receiveNow === undefined) return false
-  if (pollsToSkip > 0) {
-    pollsToSkip--
-    return receivePendingTasks()
-  }
-  const until = performance.now() + POLL_MS
-  // The clock is read every POLL_TRIES tries: each reading allocates (a boxed number), and reading
-  // it on every try made most of a worker's garbage (1.6 of 2.5 KB per one-at-a-time task),
-  // which grew its young generation, and the process's RSS, by about 2 MiB within ~660 tasks.
-  for (let tries = 1; ; tries++) {
-    const received = receiveNow.call(parent)
-    if (received !== undefined) {
-      handlePoolMessage(parent, received.message as PoolToWorker)
-      receivePending()
-      if (head < queue.length) {
-        pollMisses = 0
-        return true
-      }
-    }
-    if (tries % POLL_TRIES === 0 && performance.now() >= until) {
-      pollMisses = Math.min(pollMisses + 1, MAX_POLL_BACKOFF)
-      pollsToSkip = (1 << pollMisses) - 1
-      return false
-    }
-  }
-}
-
-/**
- * Takes every message already waiting on the port (Node) before running tasks. Taking one batch at
- * a time let the batches fragment: the pool tops a worker up as results arrive, so a worker that
- * ran one task per message flushed one result per task and was topped up with one task per message.
- */
-function receivePending(): void {
-  const receiveNow = parent.receiveNow
-  if (receiveNow === undefined) return
-  for (let received = receiveNow.call(parent); received !== undefined; received = receiveNow.call(parent))
-    handlePoolMessage(parent, received.message as PoolToWorker)
-}
-
-/** receivePending(), then whether the local queue holds a task. */
-function receivePendingTasks(): boolean {
-  receivePending()
-  return head < queue.length
 }
 
 function claim(seq: number): boolean {
