@@ -91,8 +91,11 @@ export class JobHandOver {
     }
     let future
     try {
-      const signal = batch.length === 1 ? batch[0]!.ownSignal() : this.#signal
-      future = this.#pool.run(runJobs, { args: [urls, jobs], signal })
+      // A job not known to be short runs alone and may be stopped alone; short ones just end.
+      const first = batch[0]!
+      const signal = batch.length === 1 && !(first.expected <= this.#batchMs) ? first.ownSignal() : this.#signal
+      // As one string: the pool copies text as it is, where arrays are walked for shared memory first.
+      future = this.#pool.run(runJobs, { args: [JSON.stringify([urls, jobs])], signal })
     } catch (error) {
       for (const job of batch) job.reject(error)
       return

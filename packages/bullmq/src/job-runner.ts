@@ -19,8 +19,10 @@ export const FAILED = 1
  * Runs `jobs` (key, encoded args, ...) in order. Synchronous while the targets are; once one
  * returns a promise, the rest run after it settles (a thread runs one task at a time).
  * `urls` names, per key, the module that registers it on this server, imported here if needed.
+ * Both come as one JSON text: `[urls, jobs]`.
  */
-function runJobs(urls: Readonly<Record<string, string>>, jobs: readonly string[]): unknown[] | Promise<unknown[]> {
+function runJobs(batch: string): unknown[] | Promise<unknown[]> {
+  const [urls, jobs] = JSON.parse(batch) as [Record<string, string>, string[]]
   const outcomes = new Array<unknown>((jobs.length / JOB_STRIDE) * OUTCOME_STRIDE)
   return runFrom(0, urls, jobs, outcomes)
 }
