@@ -44,7 +44,7 @@ export interface CloseOptions {
 
 export interface Server {
   readonly name: string
-  /** The local pool running this server's jobs. */
+  /** The local pool running this server's jobs (jobs known to be short may share one of its tasks). */
   readonly pool: ThreadPool
   /** Resolves once the server takes jobs (modules loaded, Redis connected). */
   readonly ready: Promise<void>
