@@ -4,7 +4,7 @@
 // scaling from 1 to 2 serving processes. Prints ratios (the targets are #19's).
 import { spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { availableParallelism, loadavg } from "node:os"
 import { fileURLToPath } from "node:url"
 import { ClusterPool } from "@weft/bullmq"
@@ -142,6 +142,26 @@ function processCpu(pid) {
   }
 }
 
+/** Context switches (voluntary + involuntary) of a process's threads so far (Linux /proc; undefined elsewhere). */
+function processSwitches(pid) {
+  try {
+    let switches = 0
+    for (const thread of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${thread}/status`, "utf8")
+      for (const match of status.matchAll(/^(?:non)?voluntary_ctxt_switches:\s+(\d+)/gm)) switches += Number(match[1])
+    }
+    return switches
+  } catch {
+    return undefined
+  }
+}
+
+/** Context switches so far of this process, one side's server and Redis: how often a job puts a thread to sleep or wakes one. */
+function machineSwitches(side, redisPid) {
+  const parts = [process.pid, side.serverPid, redisPid].map(processSwitches)
+  return parts.includes(undefined) ? undefined : parts.reduce((a, b) => a + b, 0)
+}
+
 /**
  * CPU time (ms) used so far by this process (the callers of both sides; only the side flooding
  * is busy), one side's server and Redis: how much machine a job costs, whatever share of the
@@ -159,13 +179,16 @@ function machineCpu(side, redisPid) {
 async function flood(side, admin, redisPid, costs) {
   const before = await commandsSoFar(admin)
   const cpuBefore = machineCpu(side, redisPid)
+  const switchesBefore = machineSwitches(side, redisPid)
   const start = performance.now()
   const values = await side.run(Array.from({ length: FLOOD }, (_, i) => i))
   const rate = FLOOD / ((performance.now() - start) / 1000)
   const cpuAfter = machineCpu(side, redisPid)
+  const switchesAfter = machineSwitches(side, redisPid)
   for (let i = 0; i < FLOOD; i++) if (values[i] !== i) throw new Error(`wrong result for job ${i}: ${values[i]}`)
   costs.commands.push(((await commandsSoFar(admin)) - before) / FLOOD)
   if (cpuBefore !== undefined && cpuAfter !== undefined) costs.cpu.push((cpuAfter - cpuBefore) / FLOOD)
+  if (switchesBefore !== undefined && switchesAfter !== undefined) costs.switches.push((switchesAfter - switchesBefore) / FLOOD)
   return rate
 }
 
@@ -186,7 +209,7 @@ async function compare(port, redisPid) {
     for (const side of [weft, bare]) await side.run(Array.from({ length: 200 }, (_, i) => i)) // warm-up
     const throughput = { weft: [], bare: [] }
     const latency = { weft: [], bare: [] }
-    const costs = { weft: { commands: [], cpu: [] }, bare: { commands: [], cpu: [] } }
+    const costs = { weft: { commands: [], cpu: [], switches: [] }, bare: { commands: [], cpu: [], switches: [] } }
     const perRound = Math.max(1, Math.floor(ROUND_TRIPS / (ROUNDS + 1)))
     for (let round = 0; round < ROUNDS; round++) {
       throughput.bare.push(await flood(bare, admin, redisPid, costs.bare))
@@ -201,6 +224,7 @@ async function compare(port, redisPid) {
       latency: median(latency[side]),
       commands: median(costs[side].commands),
       cpu: costs[side].cpu.length > 0 ? median(costs[side].cpu) : undefined,
+      switches: costs[side].switches.length > 0 ? median(costs[side].switches) : undefined,
     })
     return { weft: result("weft"), bare: result("bare") }
   } finally {
@@ -272,6 +296,18 @@ try {
               baseline: bareResult.cpu * 1000,
               format: (v) => `${v.toFixed(0)} µs`,
               target: "informational: saturated throughput ≈ 1/this",
+              source: "#19",
+            },
+          ]),
+      ...(weftResult.switches === undefined
+        ? []
+        : [
+            {
+              name: "context switches per job, caller + server + Redis (floods)",
+              weft: weftResult.switches,
+              baseline: bareResult.switches,
+              format: (v) => v.toFixed(2),
+              target: "informational: wake-ups; bare BullMQ handles several replies per wake-up",
               source: "#19",
             },
           ]),

@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup"
 
 export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
+  // job-runner: its own entry, so the chunk pool threads import holds no BullMQ or Redis code.
+  entry: ["src/index.ts", "src/cli.ts", "src/job-runner.ts"],
   format: ["esm"],
   dts: { entry: ["src/index.ts"] },
   clean: true,

@@ -237,6 +237,7 @@ export class ClusterPool implements Executor {
       args: encodeValue(args),
       ...(timeout === undefined ? {} : { timeout }),
       ...(chunk ? { chunk: true as const } : {}),
+      ...(options?.signal === undefined ? {} : { stoppable: true as const }),
     }
     const task = new ClusterTask(this.#owner, `${this.#idPrefix}-${++this.#counter}`, registered.key, data)
     if (captureSite(this.#captureStacks, this.#tasks.size)) task.site = new Error()

@@ -16,6 +16,8 @@ export interface TaskJobData {
   readonly timeout?: number
   /** A chunk of map(): args are the items, the target runs once per item. */
   readonly chunk?: true
+  /** The caller may stop the job while it runs (its task has a signal): the server gives it a stop switch of its own. */
+  readonly stoppable?: true
 }
 
 /** The custom event a ClusterPool publishes to stop a job some server is running. */

@@ -7,6 +7,7 @@ import { deserializeThrown, lookupRegistered, serializeThrown, type WireThrown }
 import { RuntimeError, ThreadPool, ThreadTargetError } from "@weft/node"
 import { closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
 import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
+import { JobFailure, JobHandOver } from "./job-hand-over.js"
 import { decodeValue, encodeValue, unsendable } from "./wire.js"
 
 export interface ServeOptions {
@@ -43,7 +44,7 @@ export interface CloseOptions {
 
 export interface Server {
   readonly name: string
-  /** The local pool running this server's jobs. */
+  /** The local pool running this server's jobs (jobs known to be short may share one of its tasks). */
   readonly pool: ThreadPool
   /** Resolves once the server takes jobs (modules loaded, Redis connected). */
   readonly ready: Promise<void>
@@ -52,9 +53,12 @@ export interface Server {
 }
 
 interface Running {
-  readonly controller: AbortController
   readonly job: Job
   readonly token: string | undefined
+  /** Its own stop switch: made when its task has a signal, or when it runs in a pool task of its own. */
+  controller: AbortController | undefined
+  /** A caller's cancellation that came before the job had a stop switch. */
+  cancelled: { readonly reason: unknown } | undefined
   /** Stopped by close(): the job goes back to the queue instead of failing. */
   requeue: boolean
 }
@@ -90,19 +94,33 @@ export function serve(options: ServeOptions): Server {
     return created
   }
 
+  // Every job without a stop switch of its own still stops when close() gives up waiting.
+  const stopAll = new AbortController()
+  const handOver = new JobHandOver(pool, stopAll.signal)
+
   // Two parameters, not BullMQ's third (its AbortSignal): BullMQ then makes no AbortController
   // per job. It would abort only on worker.cancelJob(), which serve() never calls; a job is
-  // stopped through its own controller below (a caller's cancel event, close()).
+  // stopped through its own controller below (a caller's cancel event), or stopAll (close()).
   const processor = async (job: Job, token?: string): Promise<string> => {
     const data = job.data as TaskJobData
     const id = job.id!
-    const entry: Running = { controller: new AbortController(), job, token, requeue: false }
+    const entry: Running = {
+      job,
+      token,
+      controller: data.stoppable ? new AbortController() : undefined,
+      cancelled: undefined,
+      requeue: false,
+    }
     running.set(id, entry)
     try {
       const found = lookupRegistered(data.key)
       const fn = typeof found === "function" ? (found as (...args: unknown[]) => unknown) : await resolveTarget(data)
+      // The common job (no signal, no timeout, not a map chunk) runs through the hand-over: in
+      // a pool task it may share with jobs that arrived with it, decoded and encoded on its thread.
+      if (entry.controller === undefined && data.timeout === undefined && !data.chunk)
+        return await handOver.run(fn, data.key, data.args, () => ownSignal(entry))
       const args = decodeValue(data.args) as unknown[]
-      const signal = entry.controller.signal
+      const signal = entry.controller?.signal ?? stopAll.signal
       const timeout = data.timeout
       const value = data.chunk
         ? await Promise.all(args.map((item) => pool.run(fn, { args: [item], signal, timeout })))
@@ -115,10 +133,18 @@ export function serve(options: ServeOptions): Server {
         await job.moveToWait(token)
         throw new WaitingError()
       }
-      throw new UnrecoverableError(failureText(serializeThrown(error)))
+      throw new UnrecoverableError(error instanceof JobFailure ? error.failureText : failureText(serializeThrown(error)))
     } finally {
       running.delete(id)
     }
+  }
+
+  /** A job handed over alone gets a stop switch of its own, already thrown if it was stopped while waiting. */
+  function ownSignal(entry: Running): AbortSignal {
+    const controller = (entry.controller ??= new AbortController())
+    if (stopAll.signal.aborted) controller.abort(stopAll.signal.reason)
+    else if (entry.cancelled !== undefined) controller.abort(entry.cancelled.reason)
+    return controller.signal
   }
 
   async function resolveTarget(data: TaskJobData): Promise<(...args: unknown[]) => unknown> {
@@ -158,7 +184,10 @@ export function serve(options: ServeOptions): Server {
         } catch {
           why = new RuntimeError("the task was cancelled by its caller")
         }
-        entry.controller.abort(why)
+        // Without a stop switch yet, it is waiting for its hand-over (it stops when it gets one),
+        // or it shares a pool task with other short jobs (it ends within milliseconds anyway).
+        if (entry.controller === undefined) entry.cancelled = { reason: why }
+        else entry.controller.abort(why)
       },
     )
     worker = new Worker(options.queue, processor, {
@@ -188,10 +217,12 @@ export function serve(options: ServeOptions): Server {
       const timedOut = new Promise<void>((resolveTimeout) => {
         timer = setTimeout(() => {
           // Worker.close() waits for active jobs: stop them and hand them back to the queue.
+          const why = new RuntimeError(`server ${name} is shutting down; the job goes back to the queue`)
           for (const entry of running.values()) {
             entry.requeue = true
-            entry.controller.abort(new RuntimeError(`server ${name} is shutting down; the job goes back to the queue`))
+            entry.controller?.abort(why)
           }
+          stopAll.abort(why)
           resolveTimeout()
         }, timeout)
       })
