@@ -276,7 +276,10 @@ describe.each(runtimes)("faults under %s", (runtime) => {
       expect(result?.poolTasks, context).toBe(pools * 3)
       expect(result?.wrongPoolTasks, context).toBe(0)
       expect(result?.heapGrowth as number, context).toBeLessThan(20 * 2 ** 20)
-      expect(result?.rssGrowth as number, context).toBeLessThan(150 * 2 ** 20)
+      // Deno's RSS swings by hundreds of MiB between two samples of one run (330 MiB at a tenth, 94
+      // at the end, in one run; 150 to 330 in another), as its workers' memory is returned late:
+      // there the heap bound above is the leak check.
+      if (runtime !== "deno") expect(result?.rssGrowth as number, context).toBeLessThan(150 * 2 ** 20)
     },
     CHURN_LIMIT_MS,
   )
