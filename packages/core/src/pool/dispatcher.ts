@@ -88,18 +88,7 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   }
 
   stats(): PoolStats {
-    let busy = 0
-    let inFlight = 0
-    for (const worker of this.workers) {
-      // Slots of stolen or stopped tasks wait for the worker's acknowledgement: not work.
-      let held = 0
-      for (const seq of worker.held()) {
-        const task = worker.taskAt(seq)
-        if (task !== undefined && !task.done()) held++
-      }
-      if (held > 0) busy++
-      inFlight += held
-    }
+    const { busy, inFlight } = this.workers.load()
     return {
       workers: this.workers.size,
       busy,

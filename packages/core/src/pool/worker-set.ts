@@ -90,6 +90,23 @@ export class WorkerSet {
   }
 
   /** A worker with nothing to do: it must not keep the process alive; it may retire or time out. */
+  /** Workers holding unsettled tasks, and how many they hold, for stats(). */
+  load(): { busy: number; inFlight: number } {
+    let busy = 0
+    let inFlight = 0
+    for (const worker of this.#workers) {
+      // Slots of stolen or stopped tasks wait for the worker's acknowledgement: not work.
+      let held = 0
+      for (const seq of worker.held()) {
+        const task = worker.taskAt(seq)
+        if (task !== undefined && !task.done()) held++
+      }
+      if (held > 0) busy++
+      inFlight += held
+    }
+    return { busy, inFlight }
+  }
+
   /** Whether a ready worker holds no task and could take one back (it has shared memory). */
   hasIdle(maxTasksPerWorker: number | undefined): boolean {
     for (const worker of this.#workers)
