@@ -3,9 +3,8 @@ import { parentPort, workerData } from "node:worker_threads"
 import { arriveAndWait } from "./gate.mjs"
 
 const { kind } = workerData
-if (kind === "futex") {
-  const { words, counter, times, gate } = workerData
-  arriveAndWait(gate)
+/** counter++ under a bare futex mutex (Drepper's: 0 free, 1 held, 2 held and maybe waited on). */
+function futexIncrements(words, counter, times) {
   for (let i = 0; i < times; i++) {
     let c = Atomics.compareExchange(words, 0, 0, 1)
     if (c !== 0) {
@@ -18,7 +17,18 @@ if (kind === "futex") {
     counter[0]++
     if (Atomics.exchange(words, 0, 0) === 2) Atomics.notify(words, 0, 1)
   }
-  parentPort.postMessage("done")
+}
+
+if (kind === "futex") {
+  // Optional, as in growth-primitive-tasks.mjs: a warm-up on a mutex of its own, and a finish gate.
+  const { words, counter, times, gate, finish, warmUp = 0 } = workerData
+  const t0 = performance.now()
+  futexIncrements(new Int32Array(new SharedArrayBuffer(4)), new Int32Array(1), warmUp)
+  const warm = performance.now() - t0
+  arriveAndWait(gate)
+  futexIncrements(words, counter, times)
+  if (finish !== undefined) arriveAndWait(finish)
+  parentPort.postMessage(warm)
 } else if (kind === "pingpong") {
   const { flag, rounds } = workerData
   for (let i = 0; i < rounds; i++) {

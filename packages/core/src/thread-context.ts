@@ -29,7 +29,20 @@ export function callingThread(): CallingThread {
   return context.current()
 }
 
+/**
+ * The ident of the thread this code runs as, while thread-registry.ts knows it without building
+ * anything (a job's or a pool task's thread), else undefined. A live binding, read directly on
+ * every lock acquire: a new thread runs its first thousands of acquires before V8 optimizes
+ * (and inlines) them, and each call on that path costs then.
+ */
+export let knownIdent: number | undefined
+
+/** Called by thread-registry.ts each time the thread this code runs as changes. */
+export function setKnownIdent(ident: number | undefined): void {
+  knownIdent = ident
+}
+
 /** The calling thread's ident, without building a pool task's thread object (`getIdent()`). */
 export function callingIdent(): number {
-  return context?.ident() ?? 0
+  return knownIdent ?? context?.ident() ?? 0
 }

@@ -5,7 +5,7 @@
 import { isMainThread } from "./is-main-thread.js"
 import type { ThreadInfo } from "./protocol.js"
 import { getRuntime } from "./runtime.js"
-import { provideThreadContext } from "./thread-context.js"
+import { provideThreadContext, setKnownIdent } from "./thread-context.js"
 import { REBUILD, startedThreads, Thread } from "./thread.js"
 
 let current: Thread | undefined
@@ -25,6 +25,7 @@ export function enterThread(
 ): Thread {
   current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
   currentIdent = info.ident
+  setKnownIdent(currentIdent)
   return current
 }
 
@@ -39,6 +40,7 @@ export function enterLazyThread(make: (() => Thread) | undefined, ident?: number
   current = undefined
   makeCurrent = make
   currentIdent = make === undefined ? undefined : ident
+  setKnownIdent(currentIdent)
 }
 
 /** The thread the caller runs in; on the main thread, `mainThread()`. */

@@ -6,10 +6,44 @@ import { RuntimeError } from "../errors.js"
 import { markSharedInUse, type SharedRecord, toShared } from "../shared-record.js"
 import { ATTACH } from "./attach.js"
 import { held, holdTimedOut, type Held } from "./hold.js"
-import { isAbandoned, lockAsync, lockSync, MUTEX_WORDS, ownerId, STATE, tryLock, tryLockOrTakeOver, unlock } from "./mutex.js"
-import { assertCanBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./parking.js"
+import {
+  isAbandoned,
+  lockAsync,
+  lockSync,
+  MUTEX_WORDS,
+  ownerId,
+  STATE,
+  tryLock,
+  tryLockAsCaller,
+  tryLockOrTakeOver,
+  unlock,
+} from "./mutex.js"
+import { assertCanBlock, blockingAllowed, canBlock, checkSignal, deadlineOf, sharedWords, type WaitOptions } from "./parking.js"
 
 export const LOCK_TAG = "weft:Lock"
+
+let contendedPathRun = false
+
+/**
+ * Runs the contended paths of acquireSync and release once in this thread, on a lock of its own
+ * (a wait of some microseconds), before V8 optimizes them. Otherwise V8 optimizes them (and the
+ * caller's loop they are inlined into) from uncontended calls only, each thread's first contention
+ * deoptimizes them all, and V8 compiles them again: with many threads on one lock, that was most of
+ * the CPU a hand-off cost (growth-primitives.bench.mjs: ~50 deoptimizations at 16 threads).
+ */
+function runContendedPathOnce(): void {
+  contendedPathRun = true
+  if (!canBlock()) return
+  const own = new Lock()
+  // V8 records feedback only once a function has run for a while (lazy feedback vectors).
+  for (let i = 0; i < 64; i++) {
+    own.acquireSync()
+    own.release()
+  }
+  own.acquireSync()
+  own.acquireSync({ timeout: 0.02 }) // contends with its holder, parks, times out
+  own.release() // a release that wakes a parked acquirer
+}
 
 /** A mutual-exclusion lock shared by every thread it is passed to (Python's `threading.Lock`); any thread may release it. */
 export class Lock {
@@ -19,6 +53,7 @@ export class Lock {
   constructor(token?: typeof ATTACH, shared?: Int32Array) {
     this.#v = token === ATTACH && shared !== undefined ? shared : sharedWords(MUTEX_WORDS, "Lock")
     markSharedInUse()
+    if (!contendedPathRun) runContendedPathOnce()
   }
 
   /** Waits for the lock; resolves true, or false when `timeout` passes first. */
@@ -35,6 +70,9 @@ export class Lock {
 
   /** Blocks until the lock is taken; false when `timeout` passes first. Not on a browser page's main thread. */
   acquireSync(options?: WaitOptions): boolean {
+    // The common call (no options, a thread known to be allowed to block) in one call: a new
+    // thread runs its first thousands of acquires before V8 has optimized and inlined them.
+    if (options === undefined && blockingAllowed === true && tryLockAsCaller(this.#v, 0)) return true
     assertCanBlock("Lock.acquireSync()", "await lock.acquire()")
     if (options?.signal !== undefined) checkSignal(options.signal)
     const me = ownerId()

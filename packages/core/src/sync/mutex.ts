@@ -5,7 +5,7 @@
 // acquire and release are one atomic each, and a release clears everything at once.
 // Parked waiters wake in slices to look at the owner, since a dying thread notifies nobody.
 import { hasThreadEnded, type AbandonedWhen } from "../liveness.js"
-import { callingIdent } from "../thread-context.js"
+import { callingIdent, knownIdent } from "../thread-context.js"
 import { blockWhile, checkSignal, remaining, waitWhile } from "./parking.js"
 
 export const STATE = 0
@@ -25,7 +25,7 @@ const IDENT_MASK = (1 << 28) - 1
 
 /** This thread's owner id: its ident + 1, so that 0 means "nobody". */
 export function ownerId(): number {
-  return (callingIdent() & IDENT_MASK) + 1
+  return ((knownIdent ?? callingIdent()) & IDENT_MASK) + 1
 }
 
 /** The owner id held in a state word (0 when free). */
@@ -41,6 +41,11 @@ export function isAbandoned(v: Int32Array, base: number): boolean {
 /** One uncontended attempt. */
 export function tryLock(v: Int32Array, base: number, me: number): boolean {
   return Atomics.compareExchange(v, base + STATE, 0, me << OWNER_SHIFT) === 0
+}
+
+/** One uncontended attempt by the calling thread, in a single call (Lock's hot path; see `knownIdent`). */
+export function tryLockAsCaller(v: Int32Array, base: number): boolean {
+  return Atomics.compareExchange(v, base + STATE, 0, (((knownIdent ?? callingIdent()) & IDENT_MASK) + 1) << OWNER_SHIFT) === 0
 }
 
 /** One attempt that also takes over an abandoned holding (tryAcquire). */

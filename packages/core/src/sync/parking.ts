@@ -42,7 +42,8 @@ export function sharedWords(words: number, what: string): Int32Array {
   return new Int32Array(new SharedArrayBuffer(words * 4))
 }
 
-let blockingAllowed: boolean | undefined
+/** Whether `Atomics.wait` may run on this thread, once `canBlock()` has found out; read directly by Lock's hot path. */
+export let blockingAllowed: boolean | undefined
 let beforeBlocking: (() => void) | undefined
 
 /**
