@@ -46,7 +46,7 @@ async function renderOnce(browser, url) {
     } catch (error) {
       if (browserLost(error)) throw error
       const where = await page
-        .evaluate(() => ({ state: document.body.dataset.state, demo: globalThis.demo, text: document.body.innerText.slice(0, 300) }))
+        .evaluate(() => ({ state: document.body.dataset.state, demo: globalThis.demo, text: document.body.textContent?.slice(0, 300) }))
         .catch((e) => String(e))
       throw new RenderTimeout(`${error.message.split("\n")[0]}; the page: ${JSON.stringify(where)}`)
     }
