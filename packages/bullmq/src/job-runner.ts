@@ -1,7 +1,7 @@
-import { importTaskModule, lookupRegistered, serializeThrown } from "@weft/core/adapter"
+import { importTaskModule, isThenable, lookupRegistered, serializeThrown } from "@weft/core/adapter"
 import { threadable, ThreadTargetError } from "@weft/node"
 import { failureText } from "./job-data.js"
-import { decodeValue, encodeValue, unsendable } from "./wire.js"
+import { decodeValue, encodeResult } from "./wire.js"
 
 // Runs on a thread of a server's pool: one pool task for several jobs that arrived together.
 // Each job is decoded, run and encoded here, on the pool thread, and answered on its own: its
@@ -84,11 +84,9 @@ async function runAsync(
 }
 
 function answer(outcomes: unknown[], i: number, key: string, value: unknown, started: number): void {
-  const refused = unsendable(value, "the result")
-  if (refused !== undefined) return answerError(outcomes, i, new TypeError(`${refused} (task "${key}")`), started)
   let text: string
   try {
-    text = encodeValue(value)
+    text = encodeResult(value, key)
   } catch (error) {
     return answerError(outcomes, i, error, started)
   }
@@ -103,10 +101,4 @@ function answerError(outcomes: unknown[], i: number, error: unknown, started: nu
   outcomes[at] = FAILED
   outcomes[at + 1] = failureText(serializeThrown(error))
   outcomes[at + 2] = performance.now() - started
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
-  )
 }

@@ -8,7 +8,7 @@ import { RuntimeError, ThreadPool, ThreadTargetError } from "@weft/node"
 import { closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
 import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
 import { JobFailure, JobHandOver } from "./job-hand-over.js"
-import { decodeValue, encodeValue, unsendable } from "./wire.js"
+import { decodeValue, encodeResult } from "./wire.js"
 
 export interface ServeOptions {
   /** An ioredis client (duplicated, never closed here) or its options, e.g. `{ host, port }`. */
@@ -125,9 +125,7 @@ export function serve(options: ServeOptions): Server {
       const value = data.chunk
         ? await Promise.all(args.map((item) => pool.run(fn, { args: [item], signal, timeout })))
         : await pool.run(fn, { args, signal, timeout })
-      const refused = unsendable(value, "the result")
-      if (refused !== undefined) throw new TypeError(`${refused} (task "${data.key}")`)
-      return encodeValue(value)
+      return encodeResult(value, data.key)
     } catch (error) {
       if (entry.requeue) {
         await job.moveToWait(token)

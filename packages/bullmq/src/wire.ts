@@ -110,3 +110,10 @@ function describeKey(key: unknown): string {
 function isSharedPrimitive(object: object): boolean {
   return toShared in object
 }
+
+/** A task's result as text for its caller; a TypeError naming what cannot be sent (and the task's key) if it cannot. */
+export function encodeResult(value: unknown, key: string): string {
+  const refused = unsendable(value, "the result")
+  if (refused !== undefined) throw new TypeError(`${refused} (task "${key}")`)
+  return encodeValue(value)
+}

@@ -25,6 +25,7 @@ export {
 export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
 export { registrationOf, lookup as lookupRegistered } from "./registry.js"
 export { importTaskModule } from "./runtime.js"
+export { isThenable } from "./is-thenable.js"
 export { mapTasks, type MapSubmitter } from "./pool/map.js"
 // For adapters over Web Workers (browsers, Deno): the parent's handle, the worker's endpoint and
 // its exit hooks, written once; an adapter supplies only what its platform does differently.

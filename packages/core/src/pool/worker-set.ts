@@ -89,7 +89,6 @@ export class WorkerSet {
     }
   }
 
-  /** A worker with nothing to do: it must not keep the process alive; it may retire or time out. */
   /** Workers holding unsettled tasks, and how many they hold, for stats(). */
   load(): { busy: number; inFlight: number } {
     let busy = 0
@@ -121,6 +120,7 @@ export class WorkerSet {
     return false
   }
 
+  /** A worker with nothing to do: it must not keep the process alive; it may retire or time out. */
   rest(worker: WorkerRecord): void {
     // A worker being stopped may still send results (tasks it skipped): leave it ref'd, or a
     // caller awaiting shutdown() sees the process end before the worker's exit.

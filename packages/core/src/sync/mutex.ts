@@ -25,7 +25,7 @@ const IDENT_MASK = (1 << 28) - 1
 
 /** This thread's owner id: its ident + 1, so that 0 means "nobody". */
 export function ownerId(): number {
-  return ((knownIdent ?? callingIdent()) & IDENT_MASK) + 1
+  return (callingIdent() & IDENT_MASK) + 1
 }
 
 /** The owner id held in a state word (0 when free). */

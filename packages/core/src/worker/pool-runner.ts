@@ -1,5 +1,6 @@
 import { deserializeThrown, serializeThrown } from "../error-transport.js"
 import { ThreadTargetError } from "../errors.js"
+import { isThenable } from "../is-thenable.js"
 import { adoptLiveness } from "../liveness.js"
 import type { TargetRef, ThreadInfo } from "../protocol.js"
 import { decodeShared, encodeShared } from "../shareable.js"
@@ -343,10 +344,4 @@ async function invokeChunk(target: ResolvedTarget, items: unknown[]): Promise<un
     }
   }
   return results
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
-  )
 }
