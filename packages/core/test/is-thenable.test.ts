@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noThenProperty: thenables are what this test builds.
 import { expect, test } from "vitest"
 import { isThenable } from "../src/is-thenable.js"
 
