@@ -13,7 +13,7 @@ afterEach(() => {
 })
 
 /** The worker's end of a channel, counting how often it is read; `send` posts from the pool's end. */
-function connect() {
+function connect(cpus = 2) {
   const channel = new MessageChannel()
   channels.push(channel)
   const port = {
@@ -30,6 +30,7 @@ function connect() {
   const poll = new PortPoll(
     (message) => taken.push(message),
     () => taken.length > 0,
+    () => cpus,
   )
   return { port: port as typeof port & Endpoint, taken, poll, send: (message: unknown) => channel.port1.postMessage(message) }
 }
@@ -75,5 +76,17 @@ describe("PortPoll", () => {
     taken.length = 0
     expect(idle()).toBeGreaterThan(1)
     expect([idle(), idle(), idle()]).toEqual([1, 1, 1])
+  })
+
+  test("on one CPU it never polls: each idle only glances, and a glance still takes what waits", () => {
+    const { port, taken, poll, send } = connect(1)
+    for (let i = 0; i < 10; i++) {
+      const before = port.reads
+      expect(poll.poll(port)).toBe(false)
+      expect(port.reads - before).toBe(1)
+    }
+    send("task")
+    expect(poll.poll(port)).toBe(true)
+    expect(taken).toEqual(["task"])
   })
 })

@@ -65,6 +65,7 @@ const cancelReasons = new Map<number, unknown>()
 const port = new PortPoll(
   (message) => handlePoolMessage(parent, message as PoolToWorker),
   () => head < queue.length,
+  () => getRuntime().availableParallelism(),
 )
 
 export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
