@@ -18,6 +18,25 @@ export function ownClient(connection: ConnectionOption, name: string): Redis {
   return new Redis({ ...connection, maxRetriesPerRequest: null, connectionName: name })
 }
 
+/**
+ * The connection as options another thread can use: a client's own options, without those a
+ * thread cannot receive (functions such as `retryStrategy`; that thread uses ioredis' defaults).
+ */
+export function threadConnection(connection: ConnectionOption): RedisOptions {
+  const source = (connection instanceof Redis ? connection.options : connection) as Record<string, unknown>
+  const copy: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(source)) {
+    if (typeof value === "function") continue
+    try {
+      structuredClone(value)
+      copy[name] = value
+    } catch {
+      // holds something that cannot cross to a thread: left out
+    }
+  }
+  return copy as RedisOptions
+}
+
 /** The id of the newest entry of a stream ("0-0" when empty): read events from here so none written after it are missed. */
 export async function lastStreamId(client: Redis, key: string): Promise<string> {
   const newest = (await client.xrevrange(key, "+", "-", "COUNT", 1)) as [string, string[]][]

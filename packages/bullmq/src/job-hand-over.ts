@@ -67,6 +67,11 @@ export class JobHandOver {
     })
   }
 
+  /** What a job of `key` is expected to take (ms), from its earlier jobs; Infinity when none ran. */
+  expected(key: string): number {
+    return this.#runTimes.get(key) ?? Infinity
+  }
+
   readonly #handOver = (): void => {
     this.#scheduled = false
     const waiting = this.#waiting

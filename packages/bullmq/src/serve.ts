@@ -1,13 +1,17 @@
 import { existsSync } from "node:fs"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { QueueEvents, UnrecoverableError, WaitingError, Worker, type Job } from "bullmq"
+import { Worker as NodeWorker } from "node:worker_threads"
+import { Job, Queue, QueueEvents, UnrecoverableError } from "bullmq"
 import type { Redis } from "ioredis"
 import { deserializeThrown, lookupRegistered, serializeThrown, type WireThrown } from "@weft/core/adapter"
-import { RuntimeError, ThreadPool, ThreadTargetError } from "@weft/node"
-import { closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
+import { RuntimeError, ThreadExitError, ThreadPool, ThreadTargetError } from "@weft/node"
+import { closeQuietly, lastStreamId, ownClient, threadConnection, type ConnectionOption } from "./connection.js"
+import { InlineSlot, type HeldJob } from "./inline-slot.js"
 import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
 import { JobFailure, JobHandOver } from "./job-hand-over.js"
+import { QueueThread } from "./queue-thread-handle.js"
+import type { Answer, QueueThreadConfig } from "./queue-thread-messages.js"
 import { decodeValue, encodeResult } from "./wire.js"
 
 export interface ServeOptions {
@@ -44,7 +48,7 @@ export interface CloseOptions {
 
 export interface Server {
   readonly name: string
-  /** The local pool running this server's jobs (jobs known to be short may share one of its tasks). */
+  /** The local pool running this server's jobs, but those tiny enough to run where they arrive (see serve()). */
   readonly pool: ThreadPool
   /** Resolves once the server takes jobs (modules loaded, Redis connected). */
   readonly ready: Promise<void>
@@ -53,8 +57,6 @@ export interface Server {
 }
 
 interface Running {
-  readonly job: Job
-  readonly token: string | undefined
   /** Its own stop switch: made when its task has a signal, or when it runs in a pool task of its own. */
   controller: AbortController | undefined
   /** A caller's cancellation that came before the job had a stop switch. */
@@ -66,8 +68,12 @@ interface Running {
 let serverCounter = 0
 
 /**
- * The worker side of a ClusterPool: a BullMQ Worker on `queue` whose processor runs every job
- * on a local weft ThreadPool of `maxWorkers` threads. Run one per machine (or the `weft-serve` CLI).
+ * The worker side of a ClusterPool: a BullMQ Worker on `queue` that runs its jobs on a local weft
+ * ThreadPool of `maxWorkers` threads. Run one per machine (or the `weft-serve` CLI).
+ *
+ * The Worker lives on a thread of its own (the queue thread), not on this one. A job whose task
+ * is known to take less than a hop to a pool thread and back (about 0.1 ms) runs right there; any
+ * other job (slow or new, with a signal or a timeout, a map chunk) comes here and runs on the pool.
  */
 export function serve(options: ServeOptions): Server {
   if (typeof options !== "object" || options === null) throw new TypeError("serve(options) takes { connection, queue, modules }")
@@ -98,40 +104,29 @@ export function serve(options: ServeOptions): Server {
   const stopAll = new AbortController()
   const handOver = new JobHandOver(pool, stopAll.signal)
 
-  // Two parameters, not BullMQ's third (its AbortSignal): BullMQ then makes no AbortController
-  // per job. It would abort only on worker.cancelJob(), which serve() never calls; a job is
-  // stopped through its own controller below (a caller's cancel event), or stopAll (close()).
-  const processor = async (job: Job, token?: string): Promise<string> => {
-    const data = job.data as TaskJobData
-    const id = job.id!
-    const entry: Running = {
-      job,
-      token,
-      controller: data.stoppable ? new AbortController() : undefined,
-      cancelled: undefined,
-      requeue: false,
-    }
+  /** Runs a job the queue thread forwarded, on the pool; what to answer. */
+  async function execute(id: string, data: TaskJobData): Promise<Answer> {
+    const entry: Running = { controller: data.stoppable ? new AbortController() : undefined, cancelled: undefined, requeue: false }
     running.set(id, entry)
     try {
       const found = lookupRegistered(data.key)
       const fn = typeof found === "function" ? (found as (...args: unknown[]) => unknown) : await resolveTarget(data)
       // The common job (no signal, no timeout, not a map chunk) runs through the hand-over: in
       // a pool task it may share with jobs that arrived with it, decoded and encoded on its thread.
-      if (entry.controller === undefined && data.timeout === undefined && !data.chunk)
-        return await handOver.run(fn, data.key, data.args, () => ownSignal(entry))
+      if (entry.controller === undefined && data.timeout === undefined && !data.chunk) {
+        const text = await handOver.run(fn, data.key, data.args, () => ownSignal(entry))
+        return { t: "done", text, expected: handOver.expected(data.key) }
+      }
       const args = decodeValue(data.args) as unknown[]
       const signal = entry.controller?.signal ?? stopAll.signal
       const timeout = data.timeout
       const value = data.chunk
         ? await Promise.all(args.map((item) => pool.run(fn, { args: [item], signal, timeout })))
         : await pool.run(fn, { args, signal, timeout })
-      return encodeResult(value, data.key)
+      return { t: "done", text: encodeResult(value, data.key), expected: handOver.expected(data.key) }
     } catch (error) {
-      if (entry.requeue) {
-        await job.moveToWait(token)
-        throw new WaitingError()
-      }
-      throw new UnrecoverableError(error instanceof JobFailure ? error.failureText : failureText(serializeThrown(error)))
+      if (entry.requeue) return { t: "requeue" }
+      return { t: "fail", text: error instanceof JobFailure ? error.failureText : failureText(serializeThrown(error)) }
     } finally {
       running.delete(id)
     }
@@ -160,8 +155,69 @@ export function serve(options: ServeOptions): Server {
     return fn as (...args: unknown[]) => unknown
   }
 
-  let worker: Worker | undefined
+  let queueThread: QueueThread | undefined
   let events: QueueEvents | undefined
+  let recovery: Queue | undefined
+  let closing: Promise<void> | undefined
+
+  /**
+   * Starts the queue thread; if it dies (its inline task exited the thread, or ran it out of
+   * memory) the job it was running fails with ThreadExitError, the jobs it forwarded are settled
+   * from here, and a new queue thread takes over.
+   */
+  function startQueueThread(): Promise<void> {
+    const slot = InlineSlot.create()
+    const config: QueueThreadConfig = {
+      connection: threadConnection(options.connection),
+      queue: options.queue,
+      prefix: options.prefix,
+      name,
+      concurrency,
+      workerOptions: defined({
+        lockDuration: options.lockDuration,
+        stalledInterval: options.stalledInterval,
+        maxStalledCount: options.maxStalledCount,
+      }),
+      modules: moduleUrls,
+      slot,
+    }
+    const thread = new QueueThread(
+      new NodeWorker(new URL("./queue-thread.js", import.meta.url), { workerData: config, name: `${name} queue` }),
+      new InlineSlot(slot),
+    )
+    queueThread = thread
+    thread.onRun = (n, id, token, data) =>
+      void execute(id, data).then((answer) => {
+        if (thread.alive) thread.post({ ...answer, n })
+        else void settleHere({ id, token }, answer)
+      })
+    thread.onExit = (exitCode, error) => {
+      if (closing !== undefined || !thread.served) return
+      const held = thread.slot.held()
+      if (held !== undefined) {
+        const why = new ThreadExitError(`the thread of server ${name} running this task ended (exit code ${exitCode})`, exitCode, {
+          cause: error,
+        })
+        void settleHere(held, { t: "fail", text: failureText(serializeThrown(why)) })
+      }
+      void startQueueThread().catch(() => {})
+    }
+    return thread.ready
+  }
+
+  /** Ends a job whose queue thread is gone, with its lock's token (it may have been retried meanwhile: then nothing happens). */
+  async function settleHere(held: HeldJob, answer: Answer): Promise<void> {
+    try {
+      recovery ??= new Queue(options.queue, { connection: client("recovery"), prefix: options.prefix })
+      const job = await Job.fromId(recovery, held.id)
+      if (job === undefined) return
+      if (answer.t === "done") await job.moveToCompleted(answer.text, held.token, false)
+      else if (answer.t === "fail") await job.moveToFailed(new UnrecoverableError(answer.text), held.token, false)
+      else await job.moveToWait(held.token)
+    } catch {
+      // Its lock ran out and another server has it, or Redis is gone: it runs again (at least once).
+    }
+  }
   const ready = (async () => {
     for (const url of moduleUrls) await import(url)
     const eventsClient = client("events")
@@ -188,33 +244,19 @@ export function serve(options: ServeOptions): Server {
         else entry.controller.abort(why)
       },
     )
-    worker = new Worker(options.queue, processor, {
-      connection: client("worker"),
-      prefix,
-      concurrency,
-      name,
-      // BullMQ takes an explicit undefined as a value: pass only what was set.
-      ...defined({
-        lockDuration: options.lockDuration,
-        stalledInterval: options.stalledInterval,
-        maxStalledCount: options.maxStalledCount,
-      }),
-    })
-    worker.on("error", () => {})
-    await Promise.all([worker.waitUntilReady(), events.waitUntilReady()])
+    await Promise.all([startQueueThread(), events.waitUntilReady()])
   })()
   ready.catch(() => {})
 
-  let closing: Promise<void> | undefined
   const close = (closeOptions: CloseOptions = {}): Promise<void> => {
     closing ??= (async () => {
       await ready.catch(() => {})
       const timeout = closeOptions.timeout ?? 10_000
-      const closed = worker?.close() ?? Promise.resolve()
+      const closed = queueThread?.close() ?? Promise.resolve()
       let timer: ReturnType<typeof setTimeout> | undefined
       const timedOut = new Promise<void>((resolveTimeout) => {
         timer = setTimeout(() => {
-          // Worker.close() waits for active jobs: stop them and hand them back to the queue.
+          // The queue thread's Worker.close() waits for active jobs: stop them and hand them back to the queue.
           const why = new RuntimeError(`server ${name} is shutting down; the job goes back to the queue`)
           for (const entry of running.values()) {
             entry.requeue = true
@@ -225,9 +267,18 @@ export function serve(options: ServeOptions): Server {
         }, timeout)
       })
       await Promise.race([closed, timedOut])
-      await closed
+      // The forwarded jobs were stopped; one the queue thread runs itself (known to be tiny) is
+      // left to finish. One that never does keeps the thread from closing: end the thread, and
+      // hand that job back to the queue.
+      if (!(await within(closed, (options.graceMs ?? 1000) + 1000)) && queueThread !== undefined) {
+        const held = queueThread.slot.held()
+        await queueThread.terminate()
+        if (held !== undefined) await settleHere(held, { t: "requeue" })
+      }
       clearTimeout(timer)
+      await queueThread?.terminate()
       await events?.close()
+      await recovery?.close()
       await pool.shutdown({ wait: true, cancelFutures: true }).catch(() => {})
       await Promise.all(clients.map(closeQuietly))
     })()
@@ -235,6 +286,15 @@ export function serve(options: ServeOptions): Server {
   }
 
   return { name, pool, ready, close }
+}
+
+/** Whether `promise` settles within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = await Promise.race([promise.then(() => true as const), late])
+  clearTimeout(timer)
+  return settled
 }
 
 function toModuleUrl(module: string): string {

@@ -6,7 +6,17 @@ import { nowhere, square, slowSquare } from "./tasks.js"
 import { CancelledError, Lock, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError, type Future } from "@weft/node"
 import { afterEach, describe, expect, inject, test } from "vitest"
 import { ClusterPool } from "../src/index.js"
-import { killServer, returnShared, stuckOnServer, sendBack, spinIgnoringStop, spinUntilStopped } from "./fixtures/cluster-tasks.mjs"
+import {
+  exitOrName,
+  killServer,
+  returnShared,
+  sendBack,
+  spinIgnoringStop,
+  spinUntilStopped,
+  stuckOnServer,
+  stuckOnServerElseWhere,
+  whereAmI,
+} from "./fixtures/cluster-tasks.mjs"
 import { startRedis } from "./redis.mjs"
 import { startServer, type ServerProcess } from "./servers.js"
 
@@ -113,6 +123,64 @@ describe("ClusterPool on two serving processes (2 threads each)", () => {
     expect(error.stack).toMatch(/submitted at/)
     // The third server is healthy.
     expect(await cluster.submit(square, 12)).toBe(144)
+  })
+})
+
+/** Submits `run()` until its job runs on the server's queue thread (its key is then known to be tiny); at most `tries` times. */
+async function untilOnQueueThread(run: () => Promise<string>, tries = 200): Promise<string[]> {
+  const seen: string[] = []
+  while (seen.length < tries) {
+    seen.push(await run())
+    if (seen.at(-1)!.endsWith(":queue")) return seen
+  }
+  throw new Error(`never ran on the queue thread in ${tries} tries: ${[...new Set(seen)].join(", ")}`)
+}
+
+describe("where a server runs a job", () => {
+  test("a task known to be tiny runs on the queue thread; a new or slow one, or one with a signal or timeout, on the pool", async () => {
+    const queue = newQueue()
+    await servers(1, queue)
+    const cluster = pool(queue)
+    const seen = await untilOnQueueThread(async () => (await cluster.submit(whereAmI, 0)).thread)
+    expect(seen[0]).not.toMatch(/:queue$/) // never seen: on the pool, which measures it
+    // Still on the pool: what may be stopped, and a map chunk.
+    const signal = new AbortController().signal
+    expect((await cluster.run(whereAmI, { args: [0], signal })).thread).not.toMatch(/:queue$/)
+    expect((await cluster.run(whereAmI, { args: [0], timeout: 60_000 })).thread).not.toMatch(/:queue$/)
+    const chunked = cluster.map(whereAmI, [0, 0], { chunksize: 2 })
+    for await (const place of chunked) expect(place.thread).not.toMatch(/:queue$/)
+    // A job of the key that turns out slow (50 ms) runs where its key said; the next goes to the pool.
+    expect((await cluster.submit(whereAmI, 50)).thread).toMatch(/:queue$/)
+    expect((await cluster.submit(whereAmI, 0)).thread).not.toMatch(/:queue$/)
+  })
+
+  test("a tiny task that ends the queue thread: only its job rejects ThreadExitError; the server serves on", async () => {
+    const queue = newQueue()
+    await servers(1, queue)
+    const cluster = pool(queue)
+    await untilOnQueueThread(() => cluster.submit(exitOrName, false))
+    const others = Array.from({ length: 20 }, (_, i) => cluster.submit(square, i))
+    const culprit = cluster.submit(exitOrName, true)
+    const error = (await culprit.exception()) as ThreadExitError
+    expect(error).toBeInstanceOf(ThreadExitError)
+    expect(error.exitCode).toBe(3)
+    expect(error.stack).toMatch(/submitted at/)
+    expect(await Promise.all(others)).toEqual(Array.from({ length: 20 }, (_, i) => i * i))
+    expect(await cluster.submit(square, 9)).toBe(81)
+    expect((await cluster.stats()).failed).toBe(1)
+  })
+
+  test("SIGTERM while a tiny task is stuck on the queue thread: the server still exits, and the job goes back to the queue", async () => {
+    const queue = newQueue()
+    const [first] = await servers(1, queue, { maxWorkers: 1, extra: ["--close-timeout", "300", "--grace-ms", "200"] })
+    const cluster = pool(queue)
+    await untilOnQueueThread(async () => (await cluster.submit(stuckOnServerElseWhere, 0)).thread)
+    const moved = cluster.submit(stuckOnServerElseWhere, first!.pid)
+    await until(() => moved.running())
+    expect(await first!.stop("SIGTERM")).toBe(0)
+    expect(moved.done()).toBe(false)
+    const [second] = await servers(1, queue, { maxWorkers: 1 })
+    expect((await moved).pid).toBe(second!.pid)
   })
 })
 
