@@ -1,18 +1,62 @@
 import { toShared } from "@weft/core/adapter"
 import { Packr } from "msgpackr"
 
-// What crosses to another machine: data, encoded with msgpackr (structured-clone style: Map, Set,
-// Date, RegExp, typed arrays, bigint, undefined and cycles survive) and carried as base64 text
-// inside BullMQ's JSON job record. Shared memory cannot cross: it is refused before encoding.
+// What crosses to another machine: data, as JSON where JSON keeps it, else encoded with msgpackr
+// (structured-clone style: Map, Set, Date, RegExp, typed arrays, bigint, undefined and cycles
+// survive) as base64 text, inside BullMQ's JSON job record. Shared memory cannot cross: it is
+// refused before encoding.
 
 const packr = new Packr({ structuredClone: true, mapsAsObjects: false, moreTypes: true, useBigIntExtension: true })
 
+/** Starts text that is JSON; base64 never holds it. */
+const JSON_MARK = "~"
+
+/**
+ * `value` as text: JSON where JSON keeps it exactly (the common case: numbers, strings, plain
+ * objects and arrays), which V8 writes and reads natively; msgpack as base64 otherwise.
+ */
 export function encodeValue(value: unknown): string {
-  return packr.pack(value).toString("base64")
+  return keepsAsJson(value, 0, undefined) ? JSON_MARK + JSON.stringify(value) : packr.pack(value).toString("base64")
 }
 
 export function decodeValue(text: string): unknown {
-  return packr.unpack(Buffer.from(text, "base64"))
+  return text.startsWith(JSON_MARK) ? JSON.parse(text.slice(1)) : packr.unpack(Buffer.from(text, "base64"))
+}
+
+/** Deeper plain data goes as msgpack (it also keeps cycles, which this walk does not follow). */
+const JSON_DEPTH = 16
+
+/**
+ * Whether JSON gives `value` back as it is: finite numbers but -0, strings, booleans, null,
+ * arrays without holes and plain objects of those, each object reached once (JSON would copy a
+ * shared one, where a structured clone keeps it shared).
+ */
+function keepsAsJson(value: unknown, depth: number, seen: Set<object> | undefined): boolean {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0)
+    case "object":
+      break
+    default:
+      return false
+  }
+  if (value === null) return true
+  if (depth >= JSON_DEPTH) return false
+  if (seen?.has(value)) return false
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto === Array.prototype) {
+    const array = value as unknown[]
+    ;(seen ??= new Set()).add(array)
+    for (let i = 0; i < array.length; i++) if (!(i in array) || !keepsAsJson(array[i], depth + 1, seen)) return false
+    return true
+  }
+  if (proto !== Object.prototype) return false
+  ;(seen ??= new Set()).add(value)
+  for (const key of Object.keys(value)) if (!keepsAsJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false
+  return true
 }
 
 const PLAIN_CLASSES = new Set<unknown>([
