@@ -6,6 +6,8 @@ import { nowhere, square, slowSquare } from "./tasks.js"
 import { CancelledError, Lock, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError, type Future } from "@weft/node"
 import { afterEach, describe, expect, inject, test } from "vitest"
 import { ClusterPool } from "../src/index.js"
+// serve() starts its queue thread from the built entry next to it: the in-process test uses dist.
+import { serve } from "../dist/index.js"
 import {
   exitOrName,
   killServer,
@@ -18,7 +20,7 @@ import {
   whereAmI,
 } from "./fixtures/cluster-tasks.mjs"
 import { startRedis } from "./redis.mjs"
-import { startServer, type ServerProcess } from "./servers.js"
+import { clusterTasks, startServer, type ServerProcess } from "./servers.js"
 
 const port = inject("redisPort")
 const connection = { host: "127.0.0.1", port }
@@ -168,6 +170,26 @@ describe("where a server runs a job", () => {
     expect(await Promise.all(others)).toEqual(Array.from({ length: 20 }, (_, i) => i * i))
     expect(await cluster.submit(square, 9)).toBe(81)
     expect((await cluster.stats()).failed).toBe(1)
+  })
+
+  test("serve() in a process of your own, given an ioredis client: its queue thread connects with that client's options; close() ends it", async () => {
+    const queue = newQueue()
+    // A function-valued option cannot go to a thread: the queue thread connects without it.
+    const client = new Redis({ ...connection, maxRetriesPerRequest: null, retryStrategy: () => 100 })
+    cleanup.push(async () => client.disconnect())
+    const server = serve({ connection: client, queue, modules: [clusterTasks], maxWorkers: 1 })
+    cleanup.push(() => server.close())
+    await server.ready
+    const cluster = pool(queue)
+    expect(await cluster.submit(sendBack, { n: 1 })).toEqual({ n: 1 })
+    await untilOnQueueThread(async () => (await cluster.submit(whereAmI, 0)).thread)
+    await server.close()
+    expect(client.status).toBe("ready") // the caller's client is its own: serve() never closes it
+    const late = cluster.submit(sendBack, 2)
+    const jobs = new Queue(queue, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }) })
+    cleanup.push(() => jobs.close())
+    await until(async () => (await jobs.getWaitingCount()) === 1) // no server takes it any more
+    expect(late.done()).toBe(false)
   })
 
   test("SIGTERM while a tiny task is stuck on the queue thread: the server still exits, and the job goes back to the queue", async () => {
