@@ -104,7 +104,7 @@ async function bareSide(port) {
   let counter = 0
   return {
     serverPid: server.pid,
-    // The same batching ClusterPool does: one addBulk per batch of up to 1000 jobs.
+    // The same batching ClusterPool does: one addBulk per batch of up to 1000 jobs, add() for one job alone.
     async run(values) {
       const promises = []
       const entries = values.map((value) => {
@@ -112,7 +112,8 @@ async function bareSide(port) {
         promises.push(new Promise((resolve) => waiters.set(jobId, resolve)))
         return { name: "noop", data: value, opts: { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } } }
       })
-      for (let i = 0; i < entries.length; i += 1000) await jobs.addBulk(entries.slice(i, i + 1000))
+      if (entries.length === 1) await jobs.add(entries[0].name, entries[0].data, entries[0].opts)
+      else for (let i = 0; i < entries.length; i += 1000) await jobs.addBulk(entries.slice(i, i + 1000))
       return Promise.all(promises)
     },
     async close() {

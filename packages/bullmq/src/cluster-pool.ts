@@ -273,7 +273,10 @@ export class ClusterPool implements Executor {
         const batch = this.#toAdd.splice(0, ADD_BATCH).filter((task) => !task.done())
         if (batch.length === 0) continue
         const opts: JobsOptions = { removeOnComplete: { age: this.#keepFor }, removeOnFail: { age: this.#keepFor } }
-        await this.#queue.addBulk(batch.map((task) => ({ name: task.name, data: task.data, opts: { ...opts, jobId: task.id } })))
+        // One job alone is added as itself: addBulk builds a pipeline (a copy of every script
+        // BullMQ defines), which costs a single round trip more than the job.
+        if (batch.length === 1) await this.#queue.add(batch[0]!.name, batch[0]!.data, { ...opts, jobId: batch[0]!.id })
+        else await this.#queue.addBulk(batch.map((task) => ({ name: task.name, data: task.data, opts: { ...opts, jobId: task.id } })))
         const now = Date.now()
         for (const task of batch) {
           task.added = true

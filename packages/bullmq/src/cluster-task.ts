@@ -14,7 +14,6 @@ export class ClusterTask<T = unknown> extends Future<T> {
   readonly id: string
   readonly name: string
   readonly data: object
-  readonly submitted = Date.now()
   /** Where submit() was called, when captured. */
   site: Error | undefined = undefined
   /** The job is in Redis (addBulk resolved). */

@@ -29,7 +29,8 @@ const JSON_DEPTH = 16
 /**
  * Whether JSON gives `value` back as it is: finite numbers but -0, strings, booleans, null,
  * arrays without holes and plain objects of those, each object reached once (JSON would copy a
- * shared one, where a structured clone keeps it shared).
+ * shared one, where a structured clone keeps it shared). `seen` holds the objects met so far
+ * below the top; it is made only once there is one (most arguments are flat).
  */
 function keepsAsJson(value: unknown, depth: number, seen: Set<object> | undefined): boolean {
   switch (typeof value) {
@@ -45,17 +46,20 @@ function keepsAsJson(value: unknown, depth: number, seen: Set<object> | undefine
   }
   if (value === null) return true
   if (depth >= JSON_DEPTH) return false
-  if (seen?.has(value)) return false
   const proto = Object.getPrototypeOf(value) as unknown
-  if (proto === Array.prototype) {
-    const array = value as unknown[]
-    ;(seen ??= new Set()).add(array)
-    for (let i = 0; i < array.length; i++) if (!(i in array) || !keepsAsJson(array[i], depth + 1, seen)) return false
-    return true
+  const isArray = proto === Array.prototype
+  if (!isArray && proto !== Object.prototype) return false
+  const items: unknown[] = isArray ? (value as unknown[]) : Object.values(value)
+  for (let i = 0; i < items.length; i++) {
+    if (isArray && !(i in items)) return false
+    const item = items[i]
+    if (typeof item === "object" && item !== null) {
+      if (seen === undefined) seen = new Set([value])
+      if (seen.has(item)) return false
+      seen.add(item)
+    }
+    if (!keepsAsJson(item, depth + 1, seen)) return false
   }
-  if (proto !== Object.prototype) return false
-  ;(seen ??= new Set()).add(value)
-  for (const key of Object.keys(value)) if (!keepsAsJson((value as Record<string, unknown>)[key], depth + 1, seen)) return false
   return true
 }
 
