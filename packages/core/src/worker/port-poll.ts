@@ -20,8 +20,7 @@ const MAX_POLL_BACKOFF = 6
  * with each further miss) and polls again after them; one poll that finds a task restores it.
  *
  * A process that may run on one CPU only (a container of one CPU, `taskset -c 0`) never polls:
- * the pool's thread, which must run to answer, shares that CPU, so a poll only delays the answer
- * (one no-op round trip on one CPU: 1.3-1.6x a raw echo with the poll, 1.1-1.3x without).
+ * the pool's thread, which must run to answer, shares that CPU, so a poll only delays the answer.
  */
 export class PortPoll {
   #misses = 0
