@@ -45,16 +45,17 @@ export async function lastStreamId(client: Redis, key: string): Promise<string> 
 
 /** QUIT, or a plain disconnect when Redis does not answer within a second (it may be gone for good). */
 export async function closeQuietly(client: Redis): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))
-  await Promise.race([client.quit().catch(() => undefined), gaveUp])
-  clearTimeout(timer)
+  await bounded(client.quit(), 1000)
   client.disconnect()
 }
 
-/** Runs `close`, but no longer than `ms`: closing must not hang on a Redis that is gone. */
-export async function bounded(close: Promise<unknown>, ms: number): Promise<void> {
+/** Waits for `work`, but no longer than `ms` (closing must not hang on a Redis that is gone); true if it settled in time. */
+export async function bounded(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined
-  await Promise.race([close.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  const settled = await Promise.race([work.then(settledNow, settledNow), late])
   clearTimeout(timer)
+  return settled
 }
+
+const settledNow = (): true => true

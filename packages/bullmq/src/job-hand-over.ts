@@ -1,6 +1,7 @@
 import { registrationOf } from "@weft/core/adapter"
 import { ThreadExitError, type ThreadPool } from "@weft/node"
 import { FAILED, OUTCOME_STRIDE, runJobs } from "./job-runner.js"
+import { RunTimes } from "./run-times.js"
 
 /** A job's own failure (its task threw, or its result cannot be sent): the text BullMQ stores. */
 export class JobFailure extends Error {
@@ -41,8 +42,7 @@ export class JobHandOver {
   readonly #batchMs: number
   #waiting: Waiting[] = []
   #scheduled = false
-  /** Per key: exponential average of its jobs' run times (ms). */
-  readonly #runTimes = new Map<string, number>()
+  readonly #runTimes = new RunTimes()
 
   /** `signal` stops every shared task (the server is closing); `batchMs`: expected work a shared task may hold. */
   constructor(pool: ThreadPool, signal: AbortSignal, batchMs = BATCH_MS) {
@@ -59,7 +59,7 @@ export class JobHandOver {
   run(fn: Function, key: string, args: string, ownSignal: () => AbortSignal): Promise<string> {
     const url = registrationOf(fn)?.url ?? ""
     return new Promise((resolve, reject) => {
-      this.#waiting.push({ key, url, args, ownSignal, expected: this.#runTimes.get(key) ?? Infinity, resolve, reject })
+      this.#waiting.push({ key, url, args, ownSignal, expected: this.#runTimes.expected(key), resolve, reject })
       if (!this.#scheduled) {
         this.#scheduled = true
         setImmediate(this.#handOver)
@@ -69,7 +69,7 @@ export class JobHandOver {
 
   /** What a job of `key` is expected to take (ms), from its earlier jobs; Infinity when none ran. */
   expected(key: string): number {
-    return this.#runTimes.get(key) ?? Infinity
+    return this.#runTimes.expected(key)
   }
 
   readonly #handOver = (): void => {
@@ -120,10 +120,7 @@ export class JobHandOver {
     for (let i = 0; i < batch.length; i++) {
       const job = batch[i]!
       const at = i * OUTCOME_STRIDE
-      const ran = outcomes[at + 2] as number
-      const average = this.#runTimes.get(job.key)
-      // Weighted to follow quickly: a key's first run in a thread is slow (loading, compiling).
-      this.#runTimes.set(job.key, average === undefined ? ran : (average + ran) / 2)
+      this.#runTimes.record(job.key, outcomes[at + 2] as number)
       if (outcomes[at] === FAILED) job.reject(new JobFailure(outcomes[at + 1] as string))
       else job.resolve(outcomes[at + 1] as string)
     }

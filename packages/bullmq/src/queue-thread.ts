@@ -11,6 +11,7 @@ import { closeQuietly, ownClient } from "./connection.js"
 import { InlineSlot } from "./inline-slot.js"
 import { failureText, type TaskJobData } from "./job-data.js"
 import type { FromQueueThread, QueueThreadConfig, ToQueueThread } from "./queue-thread-messages.js"
+import { RunTimes } from "./run-times.js"
 import { decodeValue, encodeResult } from "./wire.js"
 
 /** A key whose jobs are expected to take at most this long (ms) runs here. */
@@ -29,8 +30,8 @@ currentThread().name = `${config.name}:queue` // what a task running here sees a
 const port = parentPort!
 const post = (message: FromQueueThread) => port.postMessage(message)
 const slot = new InlineSlot(config.slot)
-/** Per key: what its jobs are expected to take (ms), as the main thread measured it and as runs here add. */
-const expected = new Map<string, number>()
+/** As the main thread measured each key, and as runs here add. */
+const runTimes = new RunTimes()
 const forwarded = new Map<number, Forwarded>()
 let counter = 0
 
@@ -40,7 +41,7 @@ function runsHere(data: TaskJobData, fn: unknown): fn is (...args: unknown[]) =>
     data.timeout === undefined &&
     data.stoppable === undefined &&
     data.chunk === undefined &&
-    (expected.get(data.key) ?? Infinity) <= INLINE_MS
+    runTimes.expected(data.key) <= INLINE_MS
   )
 }
 
@@ -49,32 +50,23 @@ async function processor(job: Job, token?: string): Promise<string> {
   const fn = lookupRegistered(data.key)
   if (!runsHere(data, fn)) return forward(job, token ?? "", data)
   const started = performance.now()
-  let value: unknown
   slot.hold(job.id!, token ?? "")
   try {
-    value = fn(...(decodeValue(data.args) as unknown[]))
-  } catch (error) {
-    slot.release()
-    learn(data.key, performance.now() - started)
-    throw new UnrecoverableError(failureText(serializeThrown(error)))
-  }
-  // Released once the call returns: a task that then waits does not hold the thread, so whatever
-  // ends the thread later is not this job.
-  slot.release()
-  try {
+    let value: unknown
+    try {
+      value = fn(...(decodeValue(data.args) as unknown[]))
+    } finally {
+      // Released once the call returns: a task that then waits does not hold the thread, so
+      // whatever ends the thread later is not this job.
+      slot.release()
+    }
     if (isThenable(value)) value = await value
-    const text = encodeResult(value, data.key)
-    learn(data.key, performance.now() - started)
-    return text
+    return encodeResult(value, data.key)
   } catch (error) {
-    learn(data.key, performance.now() - started)
     throw new UnrecoverableError(failureText(serializeThrown(error)))
+  } finally {
+    runTimes.record(data.key, performance.now() - started)
   }
-}
-
-function learn(key: string, ran: number): void {
-  const average = expected.get(key)
-  expected.set(key, average === undefined ? ran : (average + ran) / 2)
 }
 
 function forward(job: Job, token: string, data: TaskJobData): Promise<string> {
@@ -97,7 +89,7 @@ function answer(message: ToQueueThread): void {
   if (entry === undefined) return
   forwarded.delete(message.n)
   if (message.t === "done") {
-    expected.set(entry.key, message.expected)
+    runTimes.adopt(entry.key, message.expected)
     entry.resolve(message.text)
   } else if (message.t === "fail") {
     entry.reject(new UnrecoverableError(message.text))

@@ -6,7 +6,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError } from "bullmq"
 import type { Redis } from "ioredis"
 import { deserializeThrown, lookupRegistered, serializeThrown, type WireThrown } from "@weft/core/adapter"
 import { RuntimeError, ThreadExitError, ThreadPool, ThreadTargetError } from "@weft/node"
-import { closeQuietly, lastStreamId, ownClient, threadConnection, type ConnectionOption } from "./connection.js"
+import { bounded, closeQuietly, lastStreamId, ownClient, threadConnection, type ConnectionOption } from "./connection.js"
 import { InlineSlot, type HeldJob } from "./inline-slot.js"
 import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
 import { JobFailure, JobHandOver } from "./job-hand-over.js"
@@ -270,7 +270,7 @@ export function serve(options: ServeOptions): Server {
       // The forwarded jobs were stopped; one the queue thread runs itself (known to be tiny) is
       // left to finish. One that never does keeps the thread from closing: end the thread, and
       // hand that job back to the queue.
-      if (!(await within(closed, (options.graceMs ?? 1000) + 1000)) && queueThread !== undefined) {
+      if (!(await bounded(closed, (options.graceMs ?? 1000) + 1000)) && queueThread !== undefined) {
         const held = queueThread.slot.held()
         await queueThread.terminate()
         if (held !== undefined) await settleHere(held, { t: "requeue" })
@@ -286,15 +286,6 @@ export function serve(options: ServeOptions): Server {
   }
 
   return { name, pool, ready, close }
-}
-
-/** Whether `promise` settles within `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
-  const settled = await Promise.race([promise.then(() => true as const), late])
-  clearTimeout(timer)
-  return settled
 }
 
 function toModuleUrl(module: string): string {

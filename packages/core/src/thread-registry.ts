@@ -5,15 +5,13 @@
 import { isMainThread } from "./is-main-thread.js"
 import type { ThreadInfo } from "./protocol.js"
 import { getRuntime } from "./runtime.js"
-import { provideThreadContext, setKnownIdent } from "./thread-context.js"
+import { knownIdent, provideThreadContext, setKnownIdent } from "./thread-context.js"
 import { REBUILD, startedThreads, Thread } from "./thread.js"
 
 let current: Thread | undefined
 let main: Thread | undefined
 /** Inside a worker, outside any job: the worker itself (Python's `_DummyThread`). */
 let dummy: Thread | undefined
-/** The running thread's ident, known even while a pool task's thread object is not built yet. */
-let currentIdent: number | undefined
 
 /** Inside a worker: builds the thread a job runs as, and makes it `currentThread()`. */
 export function enterThread(
@@ -24,8 +22,7 @@ export function enterThread(
   jobId: number,
 ): Thread {
   current = Thread[REBUILD](Class, fields, info, cancelFlag, jobId)
-  currentIdent = info.ident
-  setKnownIdent(currentIdent)
+  setKnownIdent(info.ident)
   return current
 }
 
@@ -39,8 +36,8 @@ let makeCurrent: (() => Thread) | undefined
 export function enterLazyThread(make: (() => Thread) | undefined, ident?: number): void {
   current = undefined
   makeCurrent = make
-  currentIdent = make === undefined ? undefined : ident
-  setKnownIdent(currentIdent)
+  // The running thread's ident, known even while a pool task's thread object is not built yet.
+  setKnownIdent(make === undefined ? undefined : ident)
 }
 
 /** The thread the caller runs in; on the main thread, `mainThread()`. */
@@ -84,7 +81,7 @@ export function activeCount(): number {
 /** The current thread's ident (Python's `threading.get_ident()`). */
 export function getIdent(): number {
   // Locks ask on every acquire: answer without building a pool task's thread object.
-  return currentIdent ?? currentThread().ident ?? 0
+  return knownIdent ?? currentThread().ident ?? 0
 }
 
 /** Inside a worker: waits until every non-daemon thread started here has ended. */
