@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs"
 import { isAbsolute, resolve } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { pathToFileURL } from "node:url"
 import { Worker as NodeWorker } from "node:worker_threads"
 import { Job, Queue, QueueEvents, UnrecoverableError } from "bullmq"
 import type { Redis } from "ioredis"
@@ -109,8 +108,7 @@ export function serve(options: ServeOptions): Server {
     const entry: Running = { controller: data.stoppable ? new AbortController() : undefined, cancelled: undefined, requeue: false }
     running.set(id, entry)
     try {
-      const found = lookupRegistered(data.key)
-      const fn = typeof found === "function" ? (found as (...args: unknown[]) => unknown) : await resolveTarget(data)
+      const fn = registeredTarget(data)
       // The common job (no signal, no timeout, not a map chunk) runs through the hand-over: in
       // a pool task it may share with jobs that arrived with it, decoded and encoded on its thread.
       if (entry.controller === undefined && data.timeout === undefined && !data.chunk) {
@@ -140,13 +138,10 @@ export function serve(options: ServeOptions): Server {
     return controller.signal
   }
 
-  async function resolveTarget(data: TaskJobData): Promise<(...args: unknown[]) => unknown> {
-    let fn = lookupRegistered(data.key)
-    if (fn === undefined && data.url.startsWith("file:") && existsSync(fileURLToPath(data.url))) {
-      // The caller's module exists here too (same layout on every machine): load it.
-      await import(data.url)
-      fn = lookupRegistered(data.key)
-    }
+  // A job names its target by key only: the caller's module URL it carries is never imported, so
+  // whoever can write to the queue cannot make this server load a file it did not list.
+  function registeredTarget(data: TaskJobData): (...args: unknown[]) => unknown {
+    const fn = lookupRegistered(data.key)
     if (typeof fn !== "function") {
       throw new ThreadTargetError(
         `server ${name} has no task registered as "${data.key}" (registered by ${data.url} on the caller): list the module that calls threadable(import.meta.url, ${data.key}) in serve({ modules }) / weft-serve --module`,

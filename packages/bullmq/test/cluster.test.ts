@@ -1,5 +1,6 @@
 // ClusterPool against a real Redis and real serving processes (weft-serve), including faults.
 import { randomUUID } from "node:crypto"
+import { existsSync, rmSync } from "node:fs"
 import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
 import { nowhere, square, slowSquare } from "./tasks.js"
@@ -21,6 +22,7 @@ import {
 } from "./fixtures/cluster-tasks.mjs"
 import { startRedis } from "./redis.mjs"
 import { clusterTasks, startServer, type ServerProcess } from "./servers.js"
+import { callerOnly, importMark } from "./fixtures/caller-only-tasks.mjs"
 
 const port = inject("redisPort")
 const connection = { host: "127.0.0.1", port }
@@ -326,6 +328,20 @@ describe("what crosses", () => {
     expect(error).toBeInstanceOf(ThreadTargetError)
     expect(error.message).toMatch(/"identityOnlyHere"/)
     expect(error.message).toMatch(/modules/)
+  })
+
+  test("a job never makes a server import the caller's module, even one on the server's disk", async () => {
+    const queue = newQueue()
+    const [server] = await servers(1, queue, { maxWorkers: 1 })
+    cleanup.push(async () => {
+      for (const pid of [process.pid, server!.pid]) rmSync(importMark(pid), { force: true })
+    })
+    const cluster = pool(queue)
+    const error = (await cluster.submit(callerOnly, 1).exception()) as Error
+    expect(error).toBeInstanceOf(ThreadTargetError)
+    expect(error.message).toMatch(/"callerOnly"/)
+    expect(existsSync(importMark(process.pid))).toBe(true) // the caller did import it: the mark works
+    expect(existsSync(importMark(server!.pid))).toBe(false)
   })
 })
 
