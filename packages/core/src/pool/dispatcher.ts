@@ -4,7 +4,8 @@ import { threadEnded } from "../liveness.js"
 import type { WorkerExit } from "../runtime.js"
 import { unrefTimer } from "../unref-timer.js"
 import { onValues } from "./pool-stream.js"
-import { FAILED, RESULT_STRIDE, SKIPPED, type PoolFromWorker } from "./pool-protocol.js"
+import { FAILED, RESULT_STRIDE, RESULTS_HEAD, RESULTS_TAG, SKIPPED } from "./pool-protocol.js"
+import type { PoolFromWorker, PoolRecordFromWorker } from "./pool-protocol.js"
 import { Samples, type PoolStats } from "./pool-stats.js"
 import type { PoolTask, TaskOwner } from "./pool-task.js"
 import { settleFromWorker } from "./settle-result.js"
@@ -186,15 +187,17 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
   /** A worker's message. Anything that is not one of the pool's (user code can post on the port too) is ignored. */
   #onMessage(worker: WorkerRecord, message: PoolFromWorker): void {
     if (typeof message !== "object" || message === null || !worker.alive) return
-    switch (message.t) {
-      case "pool-results":
-        if (message.first === worker.head && Array.isArray(message.results)) this.#onResults(worker, message.results)
-        return
+    if (Array.isArray(message)) {
+      if (message[0] === RESULTS_TAG && message[1] === worker.head) this.#onResults(worker, message)
+      return
+    }
+    const record = message as PoolRecordFromWorker
+    switch (record.t) {
       case "pool-started": {
-        if (typeof message.seq !== "number") return
-        const task = worker.taskAt(message.seq)
+        if (typeof record.seq !== "number") return
+        const task = worker.taskAt(record.seq)
         const timeout = task?.rare?.timeout
-        if (task !== undefined && task.seq === message.seq && !task.done() && timeout !== undefined) {
+        if (task !== undefined && task.seq === record.seq && !task.done() && timeout !== undefined) {
           task.rare!.timer = unrefTimer(
             setTimeout(() => {
               const error = new TimeoutError(`${this.#options.label} did not finish within ${timeout} ms`)
@@ -206,11 +209,11 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
       }
       case "pool-yield":
       case "pool-progress":
-        return onValues(worker, message)
+        return onValues(worker, record)
       case "pool-ready":
         if (worker.ready) return // a worker is ready once; user code may post imitations later
-        if (message.error !== undefined) {
-          this.breakPool(deserializeThrown(message.error), "its initializer failed")
+        if (record.error !== undefined) {
+          this.breakPool(deserializeThrown(record.error), "its initializer failed")
           return
         }
         worker.ready = true
@@ -219,12 +222,13 @@ export class Dispatcher implements TaskOwner<WorkerRecord> {
 
   #onResults(worker: WorkerRecord, results: readonly unknown[]): void {
     // A batch answers the oldest tasks the worker holds; one that answers more, or is cut short, is not the pool's.
-    if (results.length % RESULT_STRIDE !== 0 || results.length / RESULT_STRIDE > worker.inFlight) return
+    const answered = results.length - RESULTS_HEAD
+    if (answered <= 0 || answered % RESULT_STRIDE !== 0 || answered / RESULT_STRIDE > worker.inFlight) return
     const now = performance.now()
     const slots = worker.slots
     let runSum = 0
     let ran = 0
-    for (let i = 0; i < results.length; i += RESULT_STRIDE) {
+    for (let i = RESULTS_HEAD; i < results.length; i += RESULT_STRIDE) {
       const seq = worker.head++
       const task = worker.take(seq)
       slots?.answered(seq)

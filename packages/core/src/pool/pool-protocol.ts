@@ -4,6 +4,8 @@ import type { TargetRef, ThreadInfo } from "../protocol.js"
 // The pool's messages. They are separate from a Thread's run/done because the hot path is
 // different: tasks travel in batches as flat arrays, targets are sent once per worker and then
 // named by index, and results come back in the order the tasks were sent, so nothing carries ids.
+// The two messages of every task, its batch and its results, are bare arrays rather than objects
+// around arrays: each is cloned twice per trip, and a flat array clones fastest.
 
 /** Tasks a worker holds (sent, not yet answered) are numbered 0, 1, 2, ... on both sides: `seq`. */
 export const RING = 512
@@ -15,10 +17,14 @@ export const SHARED = 2
 export const HAS_STATE = 4
 export const SKIPPED = 8
 
-/** Entries per task in `PoolTasksMessage.tasks`: target index, args, extra (undefined when none). */
+/** Entries per task in a batch: target index, args, extra (undefined when none). */
 export const TASK_STRIDE = 3
-/** Entries per result in `PoolResultsMessage.results`: status, value, run time (ms). */
+/** Entries per result in a results message: status, value, run time (ms). */
 export const RESULT_STRIDE = 3
+/** The first entry of a results message. A task's own code can post on the worker's port too. */
+export const RESULTS_TAG = "pool-results"
+/** Entries before the first result: the tag, and the seq of the first task answered. */
+export const RESULTS_HEAD = 2
 
 /** Per-task flags and data that most tasks do not need. */
 export interface TaskExtra {
@@ -58,12 +64,16 @@ export interface PoolInitMessage {
   readonly initializer?: { readonly target: TargetRef; readonly args: readonly unknown[]; readonly shared: boolean }
 }
 
+/** A batch of tasks, TASK_STRIDE entries each, sent as the message itself when it names no new target. */
+export type PoolTaskBatch = readonly unknown[]
+
+/** A batch that names targets this worker has not seen yet. */
 export interface PoolTasksMessage {
   readonly t: "pool-tasks"
   /** Targets this worker has not seen yet, in index order, starting at `refBase`. */
   readonly refs?: readonly TargetRef[]
   readonly refBase?: number
-  readonly tasks: readonly unknown[]
+  readonly tasks: PoolTaskBatch
 }
 
 export interface PoolCancelMessage {
@@ -79,7 +89,7 @@ export interface PoolCreditMessage {
   readonly n: number
 }
 
-export type PoolToWorker = PoolInitMessage | PoolTasksMessage | PoolCancelMessage | PoolCreditMessage
+export type PoolToWorker = PoolInitMessage | PoolTaskBatch | PoolTasksMessage | PoolCancelMessage | PoolCreditMessage
 
 export interface PoolReadyMessage {
   readonly t: "pool-ready"
@@ -91,12 +101,12 @@ export interface PoolStartedMessage {
   readonly seq: number
 }
 
-export interface PoolResultsMessage {
-  readonly t: "pool-results"
-  /** The seq of the first task answered: a batch that does not start at the oldest task the pool awaits is not the pool's. */
-  readonly first: number
-  readonly results: readonly unknown[]
-}
+/**
+ * Results of the oldest tasks the worker holds, in order: [RESULTS_TAG, first, then RESULT_STRIDE
+ * entries per task]. `first` is the seq of the first task answered: a message that does not start
+ * at the oldest task the pool awaits is not the pool's.
+ */
+export type PoolResultsMessage = readonly unknown[]
 
 /** Values task `seq` yielded (a stream) or passed to progress(), in order, before its result. */
 export interface PoolValuesMessage {
@@ -107,10 +117,13 @@ export interface PoolValuesMessage {
   readonly shared: boolean
 }
 
-export type PoolFromWorker = PoolReadyMessage | PoolStartedMessage | PoolResultsMessage | PoolValuesMessage
+/** What a pool worker posts besides its results. */
+export type PoolRecordFromWorker = PoolReadyMessage | PoolStartedMessage | PoolValuesMessage
+export type PoolFromWorker = PoolRecordFromWorker | PoolResultsMessage
 
 export function isPoolMessage(message: unknown): message is PoolToWorker {
   if (typeof message !== "object" || message === null) return false
+  if (Array.isArray(message)) return true // a batch of tasks: only the pool posts to its workers
   const t = (message as { t?: unknown }).t
   return typeof t === "string" && t.startsWith("pool-")
 }

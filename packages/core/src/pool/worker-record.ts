@@ -1,6 +1,6 @@
 import type { TargetRef } from "../protocol.js"
 import type { WorkerHandle } from "../runtime.js"
-import { RING, RING_MASK, type PoolTasksMessage } from "./pool-protocol.js"
+import { RING, RING_MASK } from "./pool-protocol.js"
 import type { PoolTask } from "./pool-task.js"
 import { SlotControl } from "./slot-control.js"
 
@@ -77,14 +77,12 @@ export class WorkerRecord {
     const transfer = this.#transfer
     this.#batch = undefined
     this.#transfer = undefined
-    let message: PoolTasksMessage
     if (this.sentRefs < refs.length) {
-      message = { t: "pool-tasks", tasks, refs: refs.slice(this.sentRefs), refBase: this.sentRefs }
+      this.handle.post({ t: "pool-tasks", tasks, refs: refs.slice(this.sentRefs), refBase: this.sentRefs }, transfer)
       this.sentRefs = refs.length
     } else {
-      message = { t: "pool-tasks", tasks }
+      this.handle.post(tasks, transfer)
     }
-    this.handle.post(message, transfer)
   }
 
   /** Seqs this worker holds, oldest first. */

@@ -18,10 +18,14 @@ import { isGeneratorObject, StreamDriver } from "../stream/stream-driver.js"
 import {
   FAILED,
   HAS_STATE,
+  RESULT_STRIDE,
+  RESULTS_HEAD,
+  RESULTS_TAG,
   SHARED,
   SKIPPED,
   type ChunkFailure,
   type PoolInitMessage,
+  type PoolTaskBatch,
   type PoolTasksMessage,
   type PoolToWorker,
   type TaskExtra,
@@ -47,9 +51,8 @@ let queue: unknown[] = []
 let head = 0
 /** The seq of the next task to run. */
 let nextSeq = 0
-let out: unknown[] = []
-/** The seq of the first result in `out`: the pool accepts a batch only where it expects it. */
-let outFirst = 0
+/** The results message being built: the tag, the seq of its first result, then the results. */
+let out: unknown[] = [RESULTS_TAG, 0]
 let pumping = false
 /** The pool is terminating this worker (its grace kill won over the task's finish): start nothing more. */
 let killed = false
@@ -70,22 +73,24 @@ const port = new PortPoll(
 
 export function handlePoolMessage(endpoint: Endpoint, message: PoolToWorker): void {
   parent = endpoint
-  switch (message?.t) {
+  if (Array.isArray(message)) return receive(message)
+  const record = message as Exclude<PoolToWorker, PoolTaskBatch>
+  switch (record?.t) {
     case "pool-init":
-      void init(message)
+      void init(record)
       return
     case "pool-tasks":
-      receive(message)
+      receiveRefs(record)
       return
     case "pool-credit":
-      if (message.seq === currentSeq) currentStream?.grant(message.n)
+      if (record.seq === currentSeq) currentStream?.grant(record.n)
       return
     case "pool-cancel": {
-      if (message.seq === currentSeq) currentStream?.stop() // the stream's reader stopped (or its signal, its timeout)
-      const reason = deserializeThrown(message.reason)
-      if (message.seq < nextSeq && message.seq !== currentSeq) return // already finished
-      if (message.seq === currentSeq && currentTask !== undefined) currentTask.cancel(reason)
-      else cancelReasons.set(message.seq, reason)
+      if (record.seq === currentSeq) currentStream?.stop() // the stream's reader stopped (or its signal, its timeout)
+      const reason = deserializeThrown(record.reason)
+      if (record.seq < nextSeq && record.seq !== currentSeq) return // already finished
+      if (record.seq === currentSeq && currentTask !== undefined) currentTask.cancel(reason)
+      else cancelReasons.set(record.seq, reason)
     }
   }
 }
@@ -120,12 +125,15 @@ async function init(message: PoolInitMessage): Promise<void> {
   if (!pumping && head < queue.length) void pump()
 }
 
-function receive(message: PoolTasksMessage): void {
+function receiveRefs(message: PoolTasksMessage): void {
   if (message.refs !== undefined) {
     const base = message.refBase ?? 0
     for (let i = 0; i < message.refs.length; i++) refs[base + i] = message.refs[i]!
   }
-  const tasks = message.tasks
+  receive(message.tasks)
+}
+
+function receive(tasks: PoolTaskBatch): void {
   if (head === queue.length) {
     queue = tasks as unknown[]
     head = 0
@@ -278,17 +286,15 @@ function claim(seq: number): boolean {
 }
 
 function flush(): void {
-  if (out.length === 0) return
+  if (out.length === RESULTS_HEAD) return
   const results = out
-  const first = outFirst
-  out = []
-  outFirst += results.length / 3
+  out = [RESULTS_TAG, (results[1] as number) + (results.length - RESULTS_HEAD) / RESULT_STRIDE]
   lastFlush = performance.now()
   try {
-    parent.post({ t: "pool-results", first, results })
+    parent.post(results)
   } catch {
     // One value could not be cloned: replace each such value by an error saying so, and resend.
-    for (let i = 0; i < results.length; i += 3) {
+    for (let i = RESULTS_HEAD; i < results.length; i += RESULT_STRIDE) {
       try {
         structuredClone(results[i + 1])
       } catch (error) {
@@ -296,7 +302,7 @@ function flush(): void {
         results[i + 1] = serializeThrown(notSendable(error))
       }
     }
-    parent.post({ t: "pool-results", first, results })
+    parent.post(results)
   }
 }
 
