@@ -46,7 +46,9 @@ const environment = { processExit: true, runtime: "node" } as unknown as Environ
 for (const fixture of [threadPool, clusterPool]) {
   const cases: Group = executorCases(fixture)
   describe(cases.name, () => {
-    for (const testCase of cases.cases)
-      test.skipIf(skipReason(testCase, environment) !== undefined)(testCase.name, () => testCase.run(environment))
+    for (const testCase of cases.cases) {
+      const reason = skipReason(testCase, environment)
+      test.skipIf(reason !== undefined)(reason ? `${testCase.name} (${reason})` : testCase.name, () => testCase.run(environment))
+    }
   })
 }
