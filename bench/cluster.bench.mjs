@@ -6,6 +6,8 @@ import { spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
 import { availableParallelism, loadavg } from "node:os"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { fileURLToPath } from "node:url"
 import { ClusterPool } from "@weft/bullmq"
 import { Queue, QueueEvents } from "bullmq"
@@ -21,7 +23,11 @@ const size = report.size ?? ((full) => full)
 
 const FLOOD = Number(process.env.CLUSTER_BENCH_FLOOD ?? size(3000, 100))
 const ROUNDS = Number(process.env.ROUNDS ?? size(3, 1))
-const ROUND_TRIPS = size(200, 8)
+/** Fresh servers for each; see compare(). */
+const SESSIONS = Number(process.env.CLUSTER_BENCH_SESSIONS ?? size(3, 1))
+const ROUND_TRIPS = size(900, 8)
+/** Round trips one side makes before the other takes its turn. */
+const TURN = 10
 const CPU_TASKS = size(48, 4)
 const CPU_MS = 20
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux). */
@@ -176,8 +182,14 @@ function machineCpu(side, redisPid) {
   return (own.user + own.system) / 1000 + server + redis
 }
 
+// Both sides' callers share this process: without a collection before each flood, the garbage of
+// one side's flood would be collected, and its CPU counted, during the other side's.
+setFlagsFromString("--expose-gc")
+const collectGarbage = runInNewContext("gc")
+
 /** Jobs per second of one flood, every result checked; records the flood's Redis commands and CPU per job. */
 async function flood(side, admin, redisPid, costs) {
+  collectGarbage()
   const before = await commandsSoFar(admin)
   const cpuBefore = machineCpu(side, redisPid)
   const switchesBefore = machineSwitches(side, redisPid)
@@ -201,38 +213,53 @@ async function roundTrips(side, count, into) {
   }
 }
 
-/** Both sides up at once; floods and round trips alternate between them so both see the same machine load. */
-async function compare(port, redisPid) {
+const newSamples = () => ({ throughput: [], latency: [], commands: [], cpu: [], switches: [] })
+
+/**
+ * One session: a fresh server for each side, both up at once and taking turns so both see the
+ * same machine. Floods alternate which side goes first from round to round (A B, B A, ...), and
+ * round trips alternate the same way in short turns of TURN trips, so neither side is always the
+ * one measured right after the other's burst of work or right after a pause. Adds its
+ * measurements to `samples` (per side).
+ */
+async function session(port, redisPid, samples, first) {
   const weft = await weftSide(port)
   const bare = await bareSide(port)
   const admin = new Redis({ host: "127.0.0.1", port })
   try {
-    for (const side of [weft, bare]) await side.run(Array.from({ length: 200 }, (_, i) => i)) // warm-up
-    const throughput = { weft: [], bare: [] }
-    const latency = { weft: [], bare: [] }
-    const costs = { weft: { commands: [], cpu: [], switches: [] }, bare: { commands: [], cpu: [], switches: [] } }
-    const perRound = Math.max(1, Math.floor(ROUND_TRIPS / (ROUNDS + 1)))
+    // Warm-up: a fresh server compiles its code during its first thousands of jobs (weft's on two threads).
+    for (const side of [weft, bare]) await side.run(Array.from({ length: FLOOD }, (_, i) => i))
+    const sides = { weft, bare }
+    const order = (n) => (n % 2 === 0 ? ["bare", "weft"] : ["weft", "bare"])
+    const turns = Math.max(1, Math.round(ROUND_TRIPS / SESSIONS / ROUNDS / TURN))
     for (let round = 0; round < ROUNDS; round++) {
-      throughput.bare.push(await flood(bare, admin, redisPid, costs.bare))
-      throughput.weft.push(await flood(weft, admin, redisPid, costs.weft))
-      await roundTrips(bare, perRound, latency.bare)
-      await roundTrips(weft, perRound, latency.weft)
+      for (const name of order(first + round)) samples[name].throughput.push(await flood(sides[name], admin, redisPid, samples[name]))
+      for (let turn = 0; turn < turns; turn++)
+        for (const name of order(turn)) await roundTrips(sides[name], Math.min(TURN, ROUND_TRIPS), samples[name].latency)
     }
-    await roundTrips(bare, perRound, latency.bare)
-    await roundTrips(weft, perRound, latency.weft)
-    const result = (side) => ({
-      throughput: median(throughput[side]),
-      latency: median(latency[side]),
-      commands: median(costs[side].commands),
-      cpu: costs[side].cpu.length > 0 ? median(costs[side].cpu) : undefined,
-      switches: costs[side].switches.length > 0 ? median(costs[side].switches) : undefined,
-    })
-    return { weft: result("weft"), bare: result("bare") }
   } finally {
     admin.disconnect()
     await weft.close()
     await bare.close()
   }
+}
+
+/**
+ * SESSIONS sessions, every sample pooled, medians. Where the scheduler puts a session's processes
+ * (which share a core with Redis, say) stays put for the session and moves its ratios by several
+ * percent; fresh processes per session sample several placements.
+ */
+async function compare(port, redisPid) {
+  const samples = { weft: newSamples(), bare: newSamples() }
+  for (let i = 0; i < SESSIONS; i++) await session(port, redisPid, samples, i * ROUNDS)
+  const result = (side) => ({
+    throughput: median(samples[side].throughput),
+    latency: median(samples[side].latency),
+    commands: median(samples[side].commands),
+    cpu: samples[side].cpu.length > 0 ? median(samples[side].cpu) : undefined,
+    switches: samples[side].switches.length > 0 ? median(samples[side].switches) : undefined,
+  })
+  return { weft: result("weft"), bare: result("bare") }
 }
 
 async function measureScaling(port, servers) {
@@ -262,7 +289,7 @@ try {
   const one = await measureScaling(redis.port, 1)
   const two = await measureScaling(redis.port, 2)
   printTable(
-    `ClusterPool vs bare BullMQ Queue + Worker (no-op; ${ROUNDS} floods of ${FLOOD} jobs each and single round trips, alternating, medians; concurrency ${CONCURRENCY}; one local Redis)`,
+    `ClusterPool vs bare BullMQ Queue + Worker (no-op; ${SESSIONS} sessions of fresh servers, each ${ROUNDS} floods of ${FLOOD} jobs; ${ROUND_TRIPS} single round trips per side in all; taking turns; medians; concurrency ${CONCURRENCY}; one local Redis)`,
     [
       {
         name: "throughput (jobs/s)",
