@@ -80,7 +80,29 @@ const TYPED_ARRAY = Object.getPrototypeOf(Int8Array.prototype) as object
  * Why `value` cannot be sent to another machine, naming where inside it (`args[1].lock`), or
  * undefined when it can.
  */
-export function unsendable(value: unknown, path: string, seen?: Set<object>): string | undefined {
+export function unsendable(value: unknown, path: string): string | undefined {
+  const found = refuse(value, undefined)
+  return found === undefined ? undefined : found.reason(path + found.trail.reverse().join(""))
+}
+
+/**
+ * What refuse() found: `reason(path)` says it, `trail` holds the steps from the refused value
+ * back up to the top (`.lock`, `[1]`, ...), innermost first. The steps are written only for a
+ * refused value: walking a big argument that can be sent builds no strings.
+ */
+interface Refusal {
+  readonly reason: (path: string) => string
+  readonly trail: string[]
+}
+
+const refusal = (reason: (path: string) => string): Refusal => ({ reason, trail: [] })
+
+function via(found: Refusal, step: string): Refusal {
+  found.trail.push(step)
+  return found
+}
+
+function refuse(value: unknown, seen: Set<object> | undefined): Refusal | undefined {
   switch (typeof value) {
     case "string":
     case "number":
@@ -89,22 +111,33 @@ export function unsendable(value: unknown, path: string, seen?: Set<object>): st
     case "undefined":
       return undefined
     case "function":
-      return `${path} is a function: functions do not cross to another machine; register the function with threadable() and pass data`
+      return refusal(
+        (path) => `${path} is a function: functions do not cross to another machine; register the function with threadable() and pass data`,
+      )
     case "symbol":
-      return `${path} is a symbol, which cannot be sent through Redis`
+      return refusal((path) => `${path} is a symbol, which cannot be sent through Redis`)
   }
   if (value === null) return undefined
   const object = value as object
   seen ??= new Set<object>()
   if (seen.has(object)) return undefined
   seen.add(object)
-  if (typeof SharedArrayBuffer !== "undefined" && object instanceof SharedArrayBuffer) {
-    return `${path} is a SharedArrayBuffer: shared memory does not cross to another machine; send a copy (an ArrayBuffer or typed array) instead`
-  }
   const proto = Object.getPrototypeOf(object) as object | null
+  // The common shapes first: a plain array or object is none of the special cases below.
+  if (proto === Array.prototype) return refuseItems(object as unknown[], seen)
+  if (proto === Object.prototype) return refuseProperties(object, seen)
+  if (typeof SharedArrayBuffer !== "undefined" && object instanceof SharedArrayBuffer) {
+    return refusal(
+      (path) =>
+        `${path} is a SharedArrayBuffer: shared memory does not cross to another machine; send a copy (an ArrayBuffer or typed array) instead`,
+    )
+  }
   if (ArrayBuffer.isView(object)) {
     if (typeof SharedArrayBuffer !== "undefined" && object.buffer instanceof SharedArrayBuffer) {
-      return `${path} is a ${object.constructor.name} over shared memory: shared memory does not cross to another machine; send a copy (.slice()) instead`
+      const name = object.constructor.name
+      return refusal(
+        (path) => `${path} is a ${name} over shared memory: shared memory does not cross to another machine; send a copy (.slice()) instead`,
+      )
     }
     if (proto !== null && (Object.getPrototypeOf(proto) === TYPED_ARRAY || proto === DataView.prototype)) return undefined
   }
@@ -112,14 +145,22 @@ export function unsendable(value: unknown, path: string, seen?: Set<object>): st
   if (!PLAIN_CLASSES.has(proto)) {
     const name = (object as { constructor?: { name?: string } }).constructor?.name ?? "an object"
     return isSharedPrimitive(object)
-      ? `${path} is a weft ${name}, a shared-memory primitive: it works between threads of one process, not across machines; coordinate through your own store (e.g. Redis) or pass data`
-      : `${path} is an instance of ${name}: only plain data (objects, arrays, Map, Set, Date, typed arrays, ...) can be sent through Redis; its class would be lost`
+      ? refusal(
+          (path) =>
+            `${path} is a weft ${name}, a shared-memory primitive: it works between threads of one process, not across machines; coordinate through your own store (e.g. Redis) or pass data`,
+        )
+      : refusal(
+          (path) =>
+            `${path} is an instance of ${name}: only plain data (objects, arrays, Map, Set, Date, typed arrays, ...) can be sent through Redis; its class would be lost`,
+        )
   }
   if (object instanceof Map) {
     let i = 0
     for (const [key, item] of object) {
-      const reason = unsendable(key, `${path} key #${i}`, seen) ?? unsendable(item, `${path}.get(${describeKey(key)})`, seen)
-      if (reason !== undefined) return reason
+      const inKey = refuse(key, seen)
+      if (inKey !== undefined) return via(inKey, ` key #${i}`)
+      const inItem = refuse(item, seen)
+      if (inItem !== undefined) return via(inItem, `.get(${describeKey(key)})`)
       i++
     }
     return undefined
@@ -127,25 +168,34 @@ export function unsendable(value: unknown, path: string, seen?: Set<object>): st
   if (object instanceof Set) {
     let i = 0
     for (const item of object) {
-      const reason = unsendable(item, `${path} item #${i++}`, seen)
-      if (reason !== undefined) return reason
+      const found = refuse(item, seen)
+      if (found !== undefined) return via(found, ` item #${i}`)
+      i++
     }
     return undefined
   }
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) {
-      const reason = unsendable(object[i], `${path}[${i}]`, seen)
-      if (reason !== undefined) return reason
+  return refuseProperties(object, seen)
+}
+
+function refuseItems(items: readonly unknown[], seen: Set<object>): Refusal | undefined {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
+    // Strings, numbers and booleans are always sent: no call for them.
+    if (typeof item === "object" || typeof item === "function" || typeof item === "symbol") {
+      const found = refuse(item, seen)
+      if (found !== undefined) return via(found, `[${i}]`)
     }
-    return undefined
   }
+  return undefined
+}
+
+function refuseProperties(object: object, seen: Set<object>): Refusal | undefined {
   for (const key of Object.keys(object)) {
-    const reason = unsendable(
-      (object as Record<string, unknown>)[key],
-      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
-      seen,
-    )
-    if (reason !== undefined) return reason
+    const item = (object as Record<string, unknown>)[key]
+    if (typeof item === "object" || typeof item === "function" || typeof item === "symbol") {
+      const found = refuse(item, seen)
+      if (found !== undefined) return via(found, /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`)
+    }
   }
   return undefined
 }
