@@ -136,7 +136,8 @@ function refuse(value: unknown, seen: Set<object> | undefined): Refusal | undefi
     if (typeof SharedArrayBuffer !== "undefined" && object.buffer instanceof SharedArrayBuffer) {
       const name = object.constructor.name
       return refusal(
-        (path) => `${path} is a ${name} over shared memory: shared memory does not cross to another machine; send a copy (.slice()) instead`,
+        (path) =>
+          `${path} is a ${name} over shared memory: shared memory does not cross to another machine; send a copy (.slice()) instead`,
       )
     }
     if (proto !== null && (Object.getPrototypeOf(proto) === TYPED_ARRAY || proto === DataView.prototype)) return undefined

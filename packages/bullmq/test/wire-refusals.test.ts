@@ -25,7 +25,15 @@ describe("unsendable", () => {
 
   test("the first refused value is the one named, in order of keys, items and entries", () => {
     expect(unsendable([1, { x: [() => 1] }, Symbol("later")], "args[0]")).toMatch(/^args\[0\]\[1\]\.x\[0\] is a function/)
-    expect(unsendable(new Map<unknown, unknown>([[1, 2], [3, () => 4]]), "v")).toMatch(/^v\.get\(3\) is a function/)
+    expect(
+      unsendable(
+        new Map<unknown, unknown>([
+          [1, 2],
+          [3, () => 4],
+        ]),
+        "v",
+      ),
+    ).toMatch(/^v\.get\(3\) is a function/)
   })
 
   test("a cycle of sendable data is not refused", () => {
