@@ -26,7 +26,7 @@ import {
 import { bounded, closeQuietly, lastStreamId, ownClient, type ConnectionOption } from "./connection.js"
 import { ClusterTask } from "./cluster-task.js"
 import { CANCEL_EVENT, cancelQueueName, parseFailure, type CancelEvent, type TaskJobData } from "./job-data.js"
-import { decodeValue, encodeValue, unsendable } from "./wire.js"
+import { decodeValue, encodeValue, mayBeUnsendable, unsendable } from "./wire.js"
 
 type AnyFunction = (...args: never[]) => unknown
 type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never
@@ -225,7 +225,7 @@ export class ClusterPool implements Executor {
     const label = chunk ? "map item" : "args"
     for (let i = 0; i < args.length; i++) {
       const arg: unknown = args[i]
-      if (typeof arg !== "object" && typeof arg !== "function" && typeof arg !== "symbol") continue // data as it is
+      if (!mayBeUnsendable(arg)) continue
       const reason = unsendable(arg, `${label}[${i}]`)
       if (reason !== undefined) throw new TypeError(`${reason} (${this.#label})`)
     }

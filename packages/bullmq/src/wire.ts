@@ -85,6 +85,11 @@ export function unsendable(value: unknown, path: string): string | undefined {
   return found === undefined ? undefined : found.reason(path + found.trail.reverse().join(""))
 }
 
+/** Strings, numbers, booleans, bigints and undefined always cross: only other values need unsendable(). */
+export function mayBeUnsendable(value: unknown): boolean {
+  return typeof value === "object" || typeof value === "function" || typeof value === "symbol"
+}
+
 /**
  * What refuse() found: `reason(path)` says it, `trail` holds the steps from the refused value
  * back up to the top (`.lock`, `[1]`, ...), innermost first. The steps are written only for a
@@ -181,8 +186,7 @@ function refuse(value: unknown, seen: Set<object> | undefined): Refusal | undefi
 function refuseItems(items: readonly unknown[], seen: Set<object>): Refusal | undefined {
   for (let i = 0; i < items.length; i++) {
     const item = items[i]
-    // Strings, numbers and booleans are always sent: no call for them.
-    if (typeof item === "object" || typeof item === "function" || typeof item === "symbol") {
+    if (mayBeUnsendable(item)) {
       const found = refuse(item, seen)
       if (found !== undefined) return via(found, `[${i}]`)
     }
@@ -193,7 +197,7 @@ function refuseItems(items: readonly unknown[], seen: Set<object>): Refusal | un
 function refuseProperties(object: object, seen: Set<object>): Refusal | undefined {
   for (const key of Object.keys(object)) {
     const item = (object as Record<string, unknown>)[key]
-    if (typeof item === "object" || typeof item === "function" || typeof item === "symbol") {
+    if (mayBeUnsendable(item)) {
       const found = refuse(item, seen)
       if (found !== undefined) return via(found, /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`)
     }
