@@ -103,6 +103,12 @@ export interface Runtime {
    * rather than while that thread runs and its result is about to arrive.
    */
   readonly spawnBlocks?: boolean
+  /**
+   * Whether core keeps a spare worker booted on this thread (default true). An adapter turns it
+   * off where every extra `new Worker()` is a hazard to the thread making it (Firefox, inside a
+   * worker: see the web adapter).
+   */
+  readonly spareWorker?: boolean
 }
 
 let current: Runtime | undefined

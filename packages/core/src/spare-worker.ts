@@ -55,7 +55,7 @@ export function discardSpareWorker(): void {
 }
 
 function bootSpare(runtime: Runtime): void {
-  if (spare !== undefined || booting) return
+  if (spare !== undefined || booting || runtime.spareWorker === false) return
   booting = true
   // Boot after the caller's start() has returned, so the spare never delays the thread at hand.
   const timer = setTimeout(() => {

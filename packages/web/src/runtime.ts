@@ -45,6 +45,10 @@ export const webRuntime: Runtime = {
     parentEndpoint ??= workerEndpoint()
     return parentEndpoint
   },
+  // Inside a worker, no spare: there Firefox's new Worker() runs a synchronous loop on the calling
+  // thread that can hang for good when another worker starts or ends at the same moment, and a
+  // spare doubles those calls. A thread started from a worker gets a fresh worker instead.
+  spareWorker: !inDedicatedWorker(),
   availableParallelism: () => (typeof navigator === "object" && navigator.hardwareConcurrency) || 4,
   onExit: onWorkerExit,
 }

@@ -1,7 +1,7 @@
 // Browser-only behaviour of the adapter, on both pages (isolated and not).
 import { configureWeb, getIdent, Thread, ThreadPool, ThreadExitError, ThreadTargetError, type CreateWorker } from "@weft/web"
 import { afterEach, describe, expect, inject, test } from "vitest"
-import { capabilitiesInside, closeThenWrite, entryName, throwLater } from "./web-tasks.js"
+import { capabilitiesInside, closeThenWrite, entryName, throwLater, workersMadeForANestedThread } from "./web-tasks.js"
 
 const customWorker: CreateWorker = ({ name }) => new Worker(new URL("./custom-worker.ts", import.meta.url), { type: "module", name })
 
@@ -31,6 +31,27 @@ describe("web adapter", () => {
     expect(getIdent()).toBe(0)
     expect(new Set(idents).size).toBe(3)
     for (const ident of idents) expect(Number.isInteger(ident) && ident! > 0).toBe(true)
+  })
+
+  test("a thread started on the page boots a spare worker; one started inside a worker does not", async () => {
+    configureWeb({}) // drops the page's current spare
+    const Original = globalThis.Worker
+    let made = 0
+    globalThis.Worker = class extends Original {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options)
+        made++
+      }
+    }
+    try {
+      await run(new Thread({ target: capabilitiesInside }))
+      await new Promise((resolve) => setTimeout(resolve, 0)) // the spare boots on a 0 ms timer after start()
+    } finally {
+      globalThis.Worker = Original
+    }
+    expect(made).toBe(2)
+    // Inside a worker (Firefox can hang there in new Worker()), only the nested thread's own.
+    expect(await run(new Thread({ target: workersMadeForANestedThread }))).toBe(1)
   })
 
   test("the built-in worker entry runs a thread when nothing is configured", async () => {

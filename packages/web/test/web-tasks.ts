@@ -1,5 +1,5 @@
 // Targets for the adapter's own browser tests. Imported again in every worker that runs one.
-import { currentThread, getRuntime, threadable } from "@weft/web"
+import { currentThread, getRuntime, Thread, threadable } from "@weft/web"
 
 declare global {
   // Set by custom-worker.ts, so a test can tell which worker entry ran its thread.
@@ -37,4 +37,28 @@ export const throwLater = threadable(import.meta.url, function throwLater(): Pro
 export const closeThenWrite = threadable(import.meta.url, function closeThenWrite(flags: Int32Array): void {
   ;(globalThis as unknown as { close(): void }).close()
   Atomics.store(flags, 0, 1)
+})
+
+/**
+ * Starts a thread from inside this one and counts the Workers this thread made meanwhile: the
+ * nested thread's own, plus its spare if one were booted (on a 0 ms timer after start()).
+ */
+export const workersMadeForANestedThread = threadable(import.meta.url, async function workersMadeForANestedThread(): Promise<number> {
+  const Original = globalThis.Worker
+  let made = 0
+  globalThis.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options)
+      made++
+    }
+  }
+  try {
+    const inner = new Thread({ target: capabilitiesInside })
+    inner.start()
+    await inner.join()
+    await new Promise((resolve) => setTimeout(resolve, 0)) // a spare's boot timer, had one been set, has run
+    return made
+  } finally {
+    globalThis.Worker = Original
+  }
 })

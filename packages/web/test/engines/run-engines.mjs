@@ -17,6 +17,8 @@ const fixtureRoot = join(webRoot, "test", "fixture-app")
 const fixtureConfig = join(fixtureRoot, "vite.config.ts")
 const only = process.env.WEFT_ENGINES?.split(",") // e.g. WEFT_ENGINES=firefox,webkit-sab
 const grep = process.env.WEFT_SUITE_GREP // only the suite cases whose "group > name" contains it (e.g. "Streaming >")
+const pages = process.env.WEFT_ENGINE_PAGES?.split(",") // e.g. WEFT_ENGINE_PAGES=isolated
+const repeat = process.env.WEFT_SUITE_REPEAT // run the chosen cases this many times over (hunting a flake)
 
 /** One Vite server for the suite page, behind two fronts: with COOP/COEP and without. */
 async function suiteServers() {
@@ -173,12 +175,12 @@ try {
     const { browser } = session
     console.log(`\n--- ${configuration.id}: ${browser.name} ${browser.version} ---`)
     try {
-      for (const pageKind of configuration.pages) {
+      for (const pageKind of configuration.pages.filter((kind) => pages === undefined || pages.includes(kind))) {
         const isolated = pageKind === "isolated"
         const sharedMemory = isolated && configuration.sharedArrayBuffer
         const label = `${configuration.id}-${pageKind}`
         const cases = []
-        const query = `?isolated=${isolated ? 1 : 0}&sharedMemory=${sharedMemory ? 1 : 0}${grep ? `&grep=${encodeURIComponent(grep)}` : ""}`
+        const query = `?isolated=${isolated ? 1 : 0}&sharedMemory=${sharedMemory ? 1 : 0}${grep ? `&grep=${encodeURIComponent(grep)}` : ""}${repeat ? `&repeat=${Number(repeat)}` : ""}`
         try {
           const state = await retryOnStall(session, (browser) => runSuite(browser, suite.url[pageKind] + query, label))
           for (const result of state.results) {
@@ -191,6 +193,7 @@ try {
             })
           }
           if (cases.some((c) => c.status === "failed")) console.log(`  page log:\n${state.logs.slice(-40).join("\n")}`)
+          else for (const line of state.logs.filter((entry) => entry.includes("[retried]"))) console.log(`  ${line}`)
         } catch (error) {
           cases.push({
             classname: `${label} suite`,

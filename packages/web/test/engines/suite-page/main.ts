@@ -2,7 +2,7 @@
 // files Chromium runs under vitest (the shared conformance suite and the adapter's own tests),
 // runs them one at a time, and leaves the results on the page for the driver to collect.
 // Query: isolated=0|1 and sharedMemory=0|1, what this page is expected to have; grep=text to
-// run only the cases whose name contains it.
+// run only the cases whose name contains it; repeat=N to run them N times over (flake hunting).
 import { collecting, provide, runAll, type CaseResult } from "./vitest-shim.ts"
 
 interface SuiteState {
@@ -37,10 +37,14 @@ try {
   await import("../../conformance.test.ts")
   collecting("adapter")
   await import("../../adapter.test.ts")
-  await runAll((result) => {
-    state.results.push(result)
-    out.textContent = `${state.results.length} run; last: ${result.status} ${result.name}`
-  }, params.get("grep") ?? undefined)
+  await runAll(
+    (result) => {
+      state.results.push(result)
+      out.textContent = `${state.results.length} run; last: ${result.status} ${result.name}`
+    },
+    params.get("grep") ?? undefined,
+    Number(params.get("repeat") ?? 1),
+  )
 } catch (error) {
   state.logs.push(`[suite page] ${String((error as Error)?.stack ?? error)}`)
 }

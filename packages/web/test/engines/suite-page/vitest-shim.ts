@@ -73,16 +73,35 @@ function withTimeout(body: Body, ms: number, name: string): Promise<unknown> {
   return Promise.race([Promise.resolve().then(body), timeout]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * Cases an engine's own bug can hang, run once more when they time out there. Each retry is
+ * logged as "[retried]", which the driver always prints, so CI shows how often it happens.
+ */
+const engineHangs = [
+  {
+    engine: /\bFirefox\//,
+    name: "a thread can start a nested thread",
+    why: "Firefox's new Worker() inside a worker can block that worker for good when another worker starts or ends at the same moment",
+  },
+]
+
+function knownHang(name: string, error: unknown): string | undefined {
+  if (!(error instanceof Error && / timed out after /.test(error.message))) return undefined
+  return engineHangs.find((hang) => hang.name === name && hang.engine.test(navigator.userAgent))?.why
+}
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack ?? ""}`.slice(0, 4000)
   return String(error)
 }
 
 /** Runs every registered case in order, one at a time (threads are the subject: no overlap). */
-export async function runAll(onResult: (result: CaseResult) => void, grep?: string, timeoutMs = 30_000): Promise<CaseResult[]> {
+export async function runAll(onResult: (result: CaseResult) => void, grep?: string, repeat = 1, timeoutMs = 30_000): Promise<CaseResult[]> {
   const results: CaseResult[] = []
   // While working on one case (WEFT_SUITE_GREP): the others are left out, not reported.
-  for (const entry of entries.filter((e) => grep === undefined || `${e.suite} > ${e.name}`.includes(grep))) {
+  const chosen = entries.filter((e) => grep === undefined || `${e.suite} > ${e.name}`.includes(grep))
+  // Hunting a flake (WEFT_SUITE_REPEAT): the chosen cases run again and again, in order.
+  for (const entry of Array.from({ length: repeat }, () => chosen).flat()) {
     const { file: caseFile, suite, name } = entry
     if (entry.skip) {
       results.push({ file: caseFile, suite, name, status: "skipped", ms: 0 })
@@ -92,19 +111,26 @@ export async function runAll(onResult: (result: CaseResult) => void, grep?: stri
     const started = performance.now()
     let error: unknown
     let failed = false
-    try {
-      await withTimeout(entry.body, timeoutMs, name)
-    } catch (thrown) {
-      failed = true
-      error = thrown
-    }
-    for (const hook of afterEachHooks.get(caseFile) ?? []) {
+    for (let attempt = 1; ; attempt++) {
+      error = undefined
+      failed = false
       try {
-        await hook()
+        await withTimeout(entry.body, timeoutMs, name)
       } catch (thrown) {
-        if (!failed) error = thrown
         failed = true
+        error = thrown
       }
+      for (const hook of afterEachHooks.get(caseFile) ?? []) {
+        try {
+          await hook()
+        } catch (thrown) {
+          if (!failed) error = thrown
+          failed = true
+        }
+      }
+      const why = failed && attempt === 1 ? knownHang(name, error) : undefined
+      if (why === undefined) break
+      console.warn(`[retried] "${suite} > ${name}" timed out, a known engine hang (${why}); running it once more`)
     }
     const ms = performance.now() - started
     results.push(
