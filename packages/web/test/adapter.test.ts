@@ -37,12 +37,13 @@ describe("web adapter", () => {
     configureWeb({}) // drops the page's current spare
     const Original = globalThis.Worker
     let made = 0
-    globalThis.Worker = class extends Original {
-      constructor(url: string | URL, options?: WorkerOptions) {
-        super(url, options)
+    // A Proxy, not a subclass: WebKit makes a plain Worker from a subclass of it.
+    globalThis.Worker = new Proxy(Original, {
+      construct(target, args: ConstructorParameters<typeof Worker>) {
         made++
-      }
-    }
+        return new target(...args)
+      },
+    })
     try {
       await run(new Thread({ target: capabilitiesInside }))
       await new Promise((resolve) => setTimeout(resolve, 0)) // the spare boots on a 0 ms timer after start()

@@ -46,12 +46,13 @@ export const closeThenWrite = threadable(import.meta.url, function closeThenWrit
 export const workersMadeForANestedThread = threadable(import.meta.url, async function workersMadeForANestedThread(): Promise<number> {
   const Original = globalThis.Worker
   let made = 0
-  globalThis.Worker = class extends Original {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options)
+  // A Proxy, not a subclass: WebKit makes a plain Worker from a subclass of it.
+  globalThis.Worker = new Proxy(Original, {
+    construct(target, args: ConstructorParameters<typeof Worker>) {
       made++
-    }
-  }
+      return new target(...args)
+    },
+  })
   try {
     const inner = new Thread({ target: capabilitiesInside })
     inner.start()
