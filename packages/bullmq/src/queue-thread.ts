@@ -41,7 +41,7 @@ function runsHere(data: TaskJobData, fn: unknown): fn is (...args: unknown[]) =>
     data.timeout === undefined &&
     data.stoppable === undefined &&
     data.chunk === undefined &&
-    runTimes.expected(data.key) <= INLINE_MS
+    runTimes.typical(data.key) <= INLINE_MS
   )
 }
 

@@ -130,12 +130,15 @@ describe("ClusterPool on two serving processes (2 threads each)", () => {
   })
 })
 
-/** Submits `run()` until its job runs on the server's queue thread (its key is then known to be tiny); at most `tries` times. */
-async function untilOnQueueThread(run: () => Promise<string>, tries = 200): Promise<string[]> {
+/**
+ * Submits `run()` until its job has run on the server's queue thread `inARow` times in a row (its
+ * key is then known to be tiny, and those are its recent runs); at most `tries` times.
+ */
+async function untilOnQueueThread(run: () => Promise<string>, inARow = 1, tries = 200): Promise<string[]> {
   const seen: string[] = []
   while (seen.length < tries) {
     seen.push(await run())
-    if (seen.at(-1)!.endsWith(":queue")) return seen
+    if (seen.length >= inARow && seen.slice(-inARow).every((thread) => thread.endsWith(":queue"))) return seen
   }
   throw new Error(`never ran on the queue thread in ${tries} tries: ${[...new Set(seen)].join(", ")}`)
 }
@@ -153,8 +156,20 @@ describe("where a server runs a job", () => {
     expect((await cluster.run(whereAmI, { args: [0], timeout: 60_000 })).thread).not.toMatch(/:queue$/)
     const chunked = cluster.map(whereAmI, [0, 0], { chunksize: 2 })
     for await (const place of chunked) expect(place.thread).not.toMatch(/:queue$/)
-    // A job of the key that turns out slow (50 ms) runs where its key said; the next goes to the pool.
-    expect((await cluster.submit(whereAmI, 50)).thread).toMatch(/:queue$/)
+    // One slow run on the queue thread (50 ms, as a run the scheduler preempted looks) leaves the
+    // key there: its next job decides by the median of the last three runs. Tried up to 5 times,
+    // warm each time (the forwarded jobs above set the key to the pool's figure), since on a busy
+    // machine one of the two no-op runs beside it can be slow too (a GC, the JIT recompiling
+    // after a long run). An average, as before, sent the next job to the pool every time.
+    let stayed = false
+    for (let attempt = 0; attempt < 5 && !stayed; attempt++) {
+      await untilOnQueueThread(async () => (await cluster.submit(whereAmI, 0)).thread, 10)
+      if (!(await cluster.submit(whereAmI, 50)).thread.endsWith(":queue")) continue
+      stayed = (await cluster.submit(whereAmI, 0)).thread.endsWith(":queue")
+    }
+    expect(stayed).toBe(true)
+    // A second slow run within three sends the key's next job to the pool, which measures it.
+    await cluster.submit(whereAmI, 50)
     expect((await cluster.submit(whereAmI, 0)).thread).not.toMatch(/:queue$/)
   })
 
