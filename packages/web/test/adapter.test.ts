@@ -1,7 +1,14 @@
 // Browser-only behaviour of the adapter, on both pages (isolated and not).
 import { configureWeb, getIdent, Thread, ThreadPool, ThreadExitError, ThreadTargetError, type CreateWorker } from "@weft/web"
 import { afterEach, describe, expect, inject, test } from "vitest"
-import { capabilitiesInside, closeThenWrite, entryName, throwLater, workersMadeForANestedThread } from "./web-tasks.js"
+import {
+  capabilitiesInside,
+  closeThenWrite,
+  entryName,
+  throwLater,
+  workersMadeForANestedThread,
+  workersMadeForAThread,
+} from "./web-tasks.js"
 
 const customWorker: CreateWorker = ({ name }) => new Worker(new URL("./custom-worker.ts", import.meta.url), { type: "module", name })
 
@@ -34,23 +41,7 @@ describe("web adapter", () => {
   })
 
   test("a thread started on the page boots a spare worker; one started inside a worker does not", async () => {
-    configureWeb({}) // drops the page's current spare
-    const Original = globalThis.Worker
-    let made = 0
-    // A Proxy, not a subclass: WebKit makes a plain Worker from a subclass of it.
-    globalThis.Worker = new Proxy(Original, {
-      construct(target, args: ConstructorParameters<typeof Worker>) {
-        made++
-        return new target(...args)
-      },
-    })
-    try {
-      await run(new Thread({ target: capabilitiesInside }))
-      await new Promise((resolve) => setTimeout(resolve, 0)) // the spare boots on a 0 ms timer after start()
-    } finally {
-      globalThis.Worker = Original
-    }
-    expect(made).toBe(2)
+    expect(await workersMadeForAThread()).toBe(2)
     // Inside a worker (Firefox can hang there in new Worker()), only the nested thread's own.
     expect(await run(new Thread({ target: workersMadeForANestedThread }))).toBe(1)
   })

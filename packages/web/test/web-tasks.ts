@@ -1,5 +1,5 @@
 // Targets for the adapter's own browser tests. Imported again in every worker that runs one.
-import { currentThread, getRuntime, Thread, threadable } from "@weft/web"
+import { configureWeb, currentThread, getRuntime, Thread, threadable } from "@weft/web"
 
 declare global {
   // Set by custom-worker.ts, so a test can tell which worker entry ran its thread.
@@ -40,26 +40,31 @@ export const closeThenWrite = threadable(import.meta.url, function closeThenWrit
 })
 
 /**
- * Starts a thread from inside this one and counts the Workers this thread made meanwhile: the
- * nested thread's own, plus its spare if one were booted (on a 0 ms timer after start()).
+ * Starts a thread from this thread (the page, or a worker) and counts the Workers made here
+ * meanwhile: the thread's own, plus the spare core boots on a 0 ms timer after start(), if any.
+ * Counted through configureWeb({ createWorker }), which also drops this thread's current spare.
+ * (Not by replacing globalThis.Worker: late in the suite, WebKit's adapter code went on calling
+ * the original.)
  */
-export const workersMadeForANestedThread = threadable(import.meta.url, async function workersMadeForANestedThread(): Promise<number> {
-  const Original = globalThis.Worker
+export async function workersMadeForAThread(): Promise<number> {
   let made = 0
-  // A Proxy, not a subclass: WebKit makes a plain Worker from a subclass of it.
-  globalThis.Worker = new Proxy(Original, {
-    construct(target, args: ConstructorParameters<typeof Worker>) {
+  configureWeb({
+    createWorker: ({ name }) => {
       made++
-      return new target(...args)
+      return new Worker(new URL("./custom-worker.ts", import.meta.url), { type: "module", name })
     },
   })
   try {
-    const inner = new Thread({ target: capabilitiesInside })
-    inner.start()
-    await inner.join()
-    await new Promise((resolve) => setTimeout(resolve, 0)) // a spare's boot timer, had one been set, has run
+    const thread = new Thread({ target: capabilitiesInside })
+    thread.start()
+    await thread.join()
+    await new Promise((resolve) => setTimeout(resolve, 0)) // the spare's boot timer, if set, has run
     return made
   } finally {
-    globalThis.Worker = Original
+    configureWeb({ createWorker: undefined })
   }
+}
+
+export const workersMadeForANestedThread = threadable(import.meta.url, function workersMadeForANestedThread(): Promise<number> {
+  return workersMadeForAThread()
 })
