@@ -7,6 +7,7 @@ import { deserializeThrown, lookupRegistered, serializeThrown, type WireThrown }
 import { RuntimeError, ThreadExitError, ThreadPool, ThreadTargetError } from "@weft/node"
 import { bounded, closeQuietly, lastStreamId, ownClient, threadConnection, type ConnectionOption } from "./connection.js"
 import { InlineSlot, type HeldJob } from "./inline-slot.js"
+import { EarlyCancels } from "./early-cancels.js"
 import { CANCEL_EVENT, cancelQueueName, failureText, type TaskJobData } from "./job-data.js"
 import { JobFailure, JobHandOver } from "./job-hand-over.js"
 import { QueueThread } from "./queue-thread-handle.js"
@@ -90,6 +91,7 @@ export function serve(options: ServeOptions): Server {
   const pool = new ThreadPool({ name, captureStacks: false, ...defined({ maxWorkers: options.maxWorkers, graceMs: options.graceMs }) })
   const concurrency = options.concurrency ?? 2 * pool.maxWorkers
   const running = new Map<string, Running>()
+  const earlyCancels = new EarlyCancels()
   const moduleUrls = options.modules.map(toModuleUrl)
   const clients: Redis[] = []
   const client = (role: string) => {
@@ -107,6 +109,11 @@ export function serve(options: ServeOptions): Server {
   async function execute(id: string, data: TaskJobData): Promise<Answer> {
     const entry: Running = { controller: data.stoppable ? new AbortController() : undefined, cancelled: undefined, requeue: false }
     running.set(id, entry)
+    const cancelled = earlyCancels.take(id)
+    if (cancelled !== undefined) {
+      entry.cancelled = cancelled
+      entry.controller?.abort(cancelled.reason)
+    }
     try {
       const fn = registeredTarget(data)
       // The common job (no signal, no timeout, not a map chunk) runs through the hand-over: in
@@ -225,13 +232,17 @@ export function serve(options: ServeOptions): Server {
     ;(events as unknown as { on(event: string, fn: (args: { jobId: string; reason: string }) => void): void }).on(
       CANCEL_EVENT,
       ({ jobId, reason }) => {
-        const entry = running.get(jobId)
-        if (entry === undefined) return
         let why: unknown
         try {
           why = deserializeThrown(decodeValue(reason) as WireThrown)
         } catch {
           why = new RuntimeError("the task was cancelled by its caller")
+        }
+        const entry = running.get(jobId)
+        if (entry === undefined) {
+          // Not here (yet): the queue thread may still be passing the job on.
+          earlyCancels.add(jobId, why)
+          return
         }
         // Without a stop switch yet, it is waiting for its hand-over (it stops when it gets one),
         // or it shares a pool task with other short jobs (it ends within milliseconds anyway).

@@ -1,12 +1,15 @@
 // ClusterPool against a real Redis and real serving processes (weft-serve), including faults.
 import { randomUUID } from "node:crypto"
 import { existsSync, rmSync } from "node:fs"
-import { Queue, QueueEvents } from "bullmq"
+import { Queue, QueueEvents, QueueEventsProducer } from "bullmq"
 import { Redis } from "ioredis"
 import { nowhere, square, slowSquare } from "./tasks.js"
 import { CancelledError, Lock, RuntimeError, ThreadExitError, ThreadTargetError, TimeoutError, type Future } from "@weft/node"
 import { afterEach, describe, expect, inject, test } from "vitest"
+import { registrationOf, serializeThrown } from "@weft/core/adapter"
 import { ClusterPool } from "../src/index.js"
+import { CANCEL_EVENT, cancelQueueName } from "../src/job-data.js"
+import { encodeValue } from "../src/wire.js"
 // serve() starts its queue thread from the built entry next to it: the in-process test uses dist.
 import { serve } from "../dist/index.js"
 import {
@@ -21,7 +24,7 @@ import {
   whereAmI,
 } from "./fixtures/cluster-tasks.mjs"
 import { startRedis } from "./redis.mjs"
-import { clusterTasks, startServer, type ServerProcess } from "./servers.js"
+import { clusterTasks, runCleanup, startServer, type ServerProcess } from "./servers.js"
 import { callerOnly, importMark } from "./fixtures/caller-only-tasks.mjs"
 
 const port = inject("redisPort")
@@ -29,7 +32,7 @@ const connection = { host: "127.0.0.1", port }
 const cleanup: (() => Promise<unknown>)[] = []
 
 afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {})
+  await runCleanup(cleanup.splice(0).reverse())
 })
 
 function newQueue(): string {
@@ -239,6 +242,37 @@ describe("shutting a server down", () => {
 })
 
 describe("cancel, signal and timeout", () => {
+  test("a cancellation that reaches a server before its job does still stops the job when it arrives", async () => {
+    const queue = newQueue()
+    await servers(1, queue, { maxWorkers: 1, extra: ["--grace-ms", "200"] })
+    const cluster = pool(queue)
+    // The race, made certain: the cancellation of job "early-1" is published before the job exists.
+    const producer = new QueueEventsProducer(cancelQueueName(queue), {
+      connection: new Redis({ ...connection, maxRetriesPerRequest: null }),
+    })
+    cleanup.push(() => producer.close())
+    const reason = encodeValue(serializeThrown(new RuntimeError("stopped before it arrived")))
+    await producer.publishEvent({ eventName: CANCEL_EVENT, jobId: "early-1", reason })
+    // A running job's cancellation, published after it: once its thread is free again (the next
+    // task runs on the server's only thread), the server has read both, in order.
+    const controller = new AbortController()
+    const running = cluster.run(spinUntilStopped, { signal: controller.signal })
+    await until(() => running.running())
+    controller.abort("next")
+    expect(await cluster.submit(square, 4)).toBe(16)
+    // Now the job arrives, as a ClusterPool adds a stoppable one.
+    const jobs = new Queue(queue, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }) })
+    const events = new QueueEvents(queue, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }), lastEventId: "0-0" })
+    cleanup.push(
+      () => jobs.close(),
+      () => events.close(),
+    )
+    await events.waitUntilReady()
+    const { key, url } = registrationOf(spinUntilStopped)!
+    const job = await jobs.add(key, { key, url, args: encodeValue([]), stoppable: true }, { jobId: "early-1" })
+    await expect(job.waitUntilFinished(events)).rejects.toThrow(/stopped before it arrived/)
+  })
+
   test("a queued job: cancel() is true and removes it; an aborted signal removes it and rejects AbortError", async () => {
     const queue = newQueue() // no server: jobs stay queued
     const cluster = pool(queue)

@@ -7,7 +7,7 @@ import { failCoded } from "../../conformance/src/tasks/pool-tasks.js"
 import { RuntimeError } from "@weft/node"
 import { afterEach, describe, expect, inject, test } from "vitest"
 import { ClusterPool } from "../src/index.js"
-import { startServer } from "./servers.js"
+import { runCleanup, startServer } from "./servers.js"
 import { square } from "./tasks.js"
 
 const port = inject("redisPort")
@@ -15,7 +15,7 @@ const connection = { host: "127.0.0.1", port }
 const cleanup: (() => Promise<unknown>)[] = []
 
 afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {})
+  await runCleanup(cleanup.splice(0).reverse())
 })
 
 function pool(queue: string, options: Partial<ConstructorParameters<typeof ClusterPool>[0]> = {}): ClusterPool {

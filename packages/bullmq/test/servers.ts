@@ -27,6 +27,25 @@ export interface ServerSettings {
   readonly modules?: readonly string[]
 }
 
+/** Every server still running: killed when the test process exits, even after a test that hung. */
+const live = new Set<ChildProcess>()
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL")
+})
+
+/**
+ * Runs a test's clean-up steps in order, each given at most `ms`: one that hangs (a pool
+ * waiting on a job its server never finishes) does not keep the next (killing that server) from
+ * running.
+ */
+export async function runCleanup(steps: (() => Promise<unknown>)[], ms = 15_000): Promise<void> {
+  for (const step of steps) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
+    await Promise.race([step().catch(() => {}), late]).finally(() => clearTimeout(timer))
+  }
+}
+
 /** Starts `weft-serve` (through tsx, so it can load the shared suite's TypeScript tasks) and waits until it serves. */
 export async function startServer({
   port,
@@ -53,6 +72,8 @@ export async function startServer({
     ],
     { stdio: ["ignore", "pipe", "pipe"], cwd: fileURLToPath(new URL("..", import.meta.url)) },
   )
+  live.add(child)
+  child.once("exit", () => live.delete(child))
   let log = ""
   child.stdout!.on("data", (chunk) => (log += chunk))
   child.stderr!.on("data", (chunk) => (log += chunk))
