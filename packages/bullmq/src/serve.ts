@@ -110,10 +110,7 @@ export function serve(options: ServeOptions): Server {
     const entry: Running = { controller: data.stoppable ? new AbortController() : undefined, cancelled: undefined, requeue: false }
     running.set(id, entry)
     const cancelled = earlyCancels.take(id)
-    if (cancelled !== undefined) {
-      entry.cancelled = cancelled
-      entry.controller?.abort(cancelled.reason)
-    }
+    if (cancelled !== undefined) cancel(entry, cancelled.reason)
     try {
       const fn = registeredTarget(data)
       // The common job (no signal, no timeout, not a map chunk) runs through the hand-over: in
@@ -135,6 +132,14 @@ export function serve(options: ServeOptions): Server {
     } finally {
       running.delete(id)
     }
+  }
+
+  /** A caller's cancellation of a job this server runs. */
+  function cancel(entry: Running, why: unknown): void {
+    // Without a stop switch yet, it is waiting for its hand-over (it stops when it gets one),
+    // or it shares a pool task with other short jobs (it ends within milliseconds anyway).
+    if (entry.controller === undefined) entry.cancelled = { reason: why }
+    else entry.controller.abort(why)
   }
 
   /** A job handed over alone gets a stop switch of its own, already thrown if it was stopped while waiting. */
@@ -244,10 +249,7 @@ export function serve(options: ServeOptions): Server {
           earlyCancels.add(jobId, why)
           return
         }
-        // Without a stop switch yet, it is waiting for its hand-over (it stops when it gets one),
-        // or it shares a pool task with other short jobs (it ends within milliseconds anyway).
-        if (entry.controller === undefined) entry.cancelled = { reason: why }
-        else entry.controller.abort(why)
+        cancel(entry, why)
       },
     )
     await Promise.all([startQueueThread(), events.waitUntilReady()])
