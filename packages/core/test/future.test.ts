@@ -74,4 +74,40 @@ describe("Future", () => {
     g.settleError(new Error("nobody looks"))
     await expect(g).rejects.toThrow("nobody looks")
   })
+
+  test("a failure observed through then, catch, finally or await is never reported as unhandled", async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on("unhandledRejection", onUnhandled)
+    try {
+      const failing = (early: boolean, observe: (f: Future<number>) => Promise<unknown>) => {
+        const f = new Future<number>()
+        if (early) f.settleError(new Error("early"))
+        const observed = observe(f)
+        if (!early) f.settleError(new Error("late"))
+        return observed
+      }
+      const ways: ((f: Future<number>) => Promise<unknown>)[] = [
+        (f) => f.then(undefined, (error) => error),
+        (f) => f.catch((error) => error),
+        (f) => f.finally(() => {}).catch((error) => error),
+        (f) => f.then((v) => v).then(undefined, (error) => error),
+        async (f) => {
+          try {
+            return await f
+          } catch (error) {
+            return error
+          }
+        },
+        (f) => Promise.all([f]).catch((error) => error),
+        (f) => Promise.allSettled([f]),
+      ]
+      for (const early of [true, false]) for (const way of ways) await failing(early, way)
+      // Node reports an unhandled rejection after the microtasks of the turn it happened in.
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off("unhandledRejection", onUnhandled)
+    }
+  })
 })
