@@ -280,6 +280,7 @@ export class ClusterPool implements Executor {
         const now = Date.now()
         for (const task of batch) {
           task.added = true
+          task.data = undefined
           task.checked = now
           // Settled (cancelled or aborted) while its add was on the way: take the job back out.
           if (task.done()) void this.#removeOrCancel(task, undefined)

@@ -13,7 +13,8 @@ export class ClusterTask<T = unknown> extends Future<T> {
   readonly owner: ClusterTaskOwner
   readonly id: string
   readonly name: string
-  readonly data: object
+  /** The job's record until it is in Redis; then dropped, so a pending task does not hold its encoded arguments. */
+  data: object | undefined
   /** Where submit() was called, when captured. */
   site: Error | undefined = undefined
   /** The job is in Redis (addBulk resolved). */

@@ -1,6 +1,9 @@
 // What a ClusterPool skips to stay cheap per job, and that skipping it changes no outcome:
-// submit() sites during floods ("auto", as ThreadPool), and reconciliation in one round trip.
+// submit() sites during floods ("auto", as ThreadPool), reconciliation in one round trip, and a
+// pending task's encoded arguments once its job is in Redis.
 import { randomUUID } from "node:crypto"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { Queue } from "bullmq"
 import { Redis } from "ioredis"
 import { failCoded } from "../../conformance/src/tasks/pool-tasks.js"
@@ -24,7 +27,29 @@ function pool(queue: string, options: Partial<ConstructorParameters<typeof Clust
   return created
 }
 
+// A full collection before reading the heap, so what it holds is what is still referenced.
+setFlagsFromString("--expose-gc")
+const collectGarbage = runInNewContext("gc") as () => void
+
 describe("ClusterPool per-job costs", () => {
+  test("a pending task lets go of its encoded arguments once its job is in Redis", async () => {
+    // No server: the jobs stay queued and their futures pending for the whole test.
+    const cluster = pool(`costs-${randomUUID()}`)
+    const jobs = 40
+    const size = 256 * 1024
+    collectGarbage()
+    const before = process.memoryUsage().heapUsed
+    const futures = Array.from({ length: jobs }, (_, i) => cluster.submit(square, `${i}`.padEnd(size, "x") as never))
+    while ((await cluster.stats()).queued < jobs) {}
+    // The pool learns its adds are done in microtasks that end before the next I/O turn.
+    await new Promise((resolve) => setImmediate(resolve))
+    collectGarbage()
+    const held = process.memoryUsage().heapUsed - before
+    // Holding them would be jobs × size bytes (10 MiB); a pending task itself is a few hundred bytes.
+    expect(held).toBeLessThan((jobs * size) / 4)
+    expect(futures.every((future) => !future.done())).toBe(true)
+  })
+
   test("captureStacks 'auto' (the default) records submit() sites while fewer than 64 tasks are pending, true always", async () => {
     const queue = `costs-${randomUUID()}`
     const server = await startServer({ port, queue })
