@@ -1,6 +1,7 @@
 // Serving processes for the tests: the weft-serve CLI from dist/, started and killed by the test.
 import { spawn, type ChildProcess } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { bounded } from "../src/connection.js"
 
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
 const conformanceTasks = ["pool-tasks.ts", "thread-tasks.ts", "executor-tasks.ts"].map((file) =>
@@ -39,11 +40,7 @@ process.once("exit", () => {
  * running.
  */
 export async function runCleanup(steps: (() => Promise<unknown>)[], ms = 15_000): Promise<void> {
-  for (const step of steps) {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))
-    await Promise.race([step().catch(() => {}), late]).finally(() => clearTimeout(timer))
-  }
+  for (const step of steps) await bounded(step(), ms)
 }
 
 /** Starts `weft-serve` (through tsx, so it can load the shared suite's TypeScript tasks) and waits until it serves. */
