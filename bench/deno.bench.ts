@@ -7,12 +7,13 @@ import { echo } from "./deno.bench.tasks.ts"
 import { median, printTable, us } from "./report.mjs"
 
 const rawEntry = new URL("./deno.bench.raw-worker.js", import.meta.url)
+const floorEntry = new URL("./deno.bench.floor-worker.ts", import.meta.url)
 const rounds = Number(Deno.env.get("ROUNDS") ?? 40)
 const tasks = Number(Deno.env.get("TASKS") ?? 20_000)
 const workers = 2
 
-function rawWorker(): Worker {
-  return new Worker(rawEntry, { type: "module" })
+function rawWorker(entry: URL = rawEntry): Worker {
+  return new Worker(entry, { type: "module" })
 }
 
 function reply(worker: Worker, message: unknown): Promise<unknown> {
@@ -23,9 +24,9 @@ function reply(worker: Worker, message: unknown): Promise<unknown> {
 }
 
 /** Spawn a worker, one message there and back, terminate: what a Thread does, by hand. */
-async function rawRoundTrip(): Promise<number> {
+async function rawRoundTrip(entry: URL = rawEntry): Promise<number> {
   const t0 = performance.now()
-  const worker = rawWorker()
+  const worker = rawWorker(entry)
   await reply(worker, { value: 42 })
   const elapsed = performance.now() - t0
   worker.terminate()
@@ -133,10 +134,10 @@ async function weftThroughput(): Promise<Run | undefined> {
 
 // Warm up every path (module caches, JIT), then measure them taking turns.
 const steady = rawWorker()
-const startPaths = [rawRoundTrip, () => weftRoundTrip(true), () => weftRoundTrip(false)]
+const startPaths = [() => rawRoundTrip(), () => weftRoundTrip(true), () => weftRoundTrip(false), () => rawRoundTrip(floorEntry)]
 await interleaved(Math.min(5, rounds), startPaths)
 await sample(() => rawMessage(steady))
-const [raw, cold, spare] = (await interleaved(rounds, startPaths)).map(median) as [number, number, number]
+const [raw, cold, spare, floor] = (await interleaved(rounds, startPaths)).map(median) as [number, number, number, number]
 const message = median(await sample(() => rawMessage(steady)))
 steady.terminate()
 
@@ -155,6 +156,21 @@ printTable("Thread round trip vs raw Deno worker", [
     baseline: raw,
     format: us,
     target: "baseline: new Worker + postMessage round trip",
+  },
+  // Where the fresh row's time goes: loading weft's code (the floor), then weft's start protocol.
+  {
+    name: "  of which: a bare worker loading @weft/deno + the task module",
+    weft: floor,
+    baseline: raw,
+    format: us,
+    target: "informational: the floor of any fresh thread",
+  },
+  {
+    name: "  of which: weft's start protocol (fresh over that floor)",
+    weft: cold,
+    baseline: floor,
+    format: us,
+    target: "informational",
   },
   {
     name: "Thread start→join (spare worker)",
