@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto"
 import { Queue, QueueEvents, QueueEventsProducer, type JobsOptions } from "bullmq"
 import type { Redis } from "ioredis"
 import {
+  callerStackOf,
   captureSite,
   checkRunOptions,
   checkTaskArgs,
@@ -348,7 +349,7 @@ export class ClusterPool implements Executor {
   #failTask(task: ClusterTask, failedReason: string): void {
     const wire = parseFailure(failedReason)
     if (wire !== undefined) {
-      task.settleError(deserializeThrown(wire, callerStack(task, this.#label)))
+      task.settleError(deserializeThrown(wire, callerStackOf(task.site, `${this.#label} submitted at`)))
       return
     }
     // Not a task's own error: BullMQ failed the job, e.g. its server died on every attempt.
@@ -356,7 +357,7 @@ export class ClusterPool implements Executor {
       `the server running ${this.#label} (job ${task.id}) stopped before the task finished, on every attempt the servers' maxStalledCount allows (BullMQ: ${failedReason})`,
       null,
     )
-    const site = callerStack(task, this.#label)
+    const site = callerStackOf(task.site, `${this.#label} submitted at`)
     if (site !== undefined) error.stack = `${error.stack}\n${site}`
     task.settleError(error)
   }
@@ -511,13 +512,6 @@ function abortError(reason: unknown): DOMException {
   const error = new DOMException(message, "AbortError")
   Object.defineProperty(error, "cause", { value: reason, writable: true, configurable: true, enumerable: false })
   return error
-}
-
-function callerStack(task: ClusterTask, label: string): string | undefined {
-  const stack = task.site?.stack
-  if (stack === undefined) return undefined
-  const frames = stack.split("\n").filter((line) => /^\s+at /.test(line))
-  return [`    --- ${label} submitted at ---`, ...frames.slice(2)].join("\n")
 }
 
 function positiveInt(value: number | undefined, name: string): number | undefined {

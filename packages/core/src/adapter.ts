@@ -22,7 +22,7 @@ export {
   type DecodeContext,
 } from "./shared-record.js"
 // For other executors (@weft/bullmq): the error transport, the registry by key, and map's windowing.
-export { serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
+export { type CallerSite, callerStackOf, serializeThrown, deserializeThrown, type WireThrown, type WireError } from "./error-transport.js"
 export { registrationOf, lookup as lookupRegistered } from "./registry.js"
 export { importTaskModule } from "./runtime.js"
 export { isThenable } from "./is-thenable.js"

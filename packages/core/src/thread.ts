@@ -1,4 +1,4 @@
-import { captureCallerStack, deserializeThrown, serializeThrown } from "./error-transport.js"
+import { type CallerSite, callerStackOf, deserializeThrown, newCallerSite, serializeThrown } from "./error-transport.js"
 import { CancelledError, RuntimeError, ThreadTerminatedError } from "./errors.js"
 import { prepareCall, prepareSubclass, threadExitError, type LaunchRequest } from "./target-ref.js"
 import type { DoneMessage, FromWorker, RunMessage, ThreadInfo } from "./protocol.js"
@@ -74,7 +74,8 @@ export class Thread<R = unknown> {
   #remote = false
   /** The main thread's stand-in: alive as long as anyone can ask. */
   #standIn = false
-  #callerStack = ""
+  /** Made by start(); its frames are read only if the thread fails. */
+  #startSite: CallerSite | undefined = undefined
   #stream: ThreadStream | undefined
 
   constructor(options?: ThreadOptions<R>)
@@ -174,7 +175,7 @@ export class Thread<R = unknown> {
     if (this.#remote) throw new RuntimeError("a running thread cannot start itself again")
     if (this.#phase !== "new") throw new RuntimeError(`threads can only be started once (${this.#name})`)
     const request = this.#prepare()
-    this.#callerStack = captureCallerStack(`thread ${this.#name} started at`)
+    this.#startSite = newCallerSite(`thread ${this.#name} started at`)
     this.#phase = "running"
     this[LAUNCH](request)
   }
@@ -347,9 +348,9 @@ export class Thread<R = unknown> {
       }
       outcome = message.ok
         ? { ok: true, value: message.shared ? decodeShared(message.value, FROM_THREAD) : message.value }
-        : { ok: false, error: deserializeThrown(message.error, this.#callerStack), report: true }
+        : { ok: false, error: deserializeThrown(message.error, callerStackOf(this.#startSite)), report: true }
     } catch (error) {
-      outcome = { ok: false, error: deserializeThrown(serializeThrown(error), this.#callerStack), report: true }
+      outcome = { ok: false, error: deserializeThrown(serializeThrown(error), callerStackOf(this.#startSite)), report: true }
     }
     this[SETTLE](outcome)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest"
-import { deserializeThrown, serializeThrown } from "../src/error-transport.js"
+import { callerStackOf, deserializeThrown, newCallerSite, serializeThrown } from "../src/error-transport.js"
 import { ThreadExitError } from "../src/errors.js"
 import { threadable } from "../src/registry.js"
 
@@ -94,5 +94,21 @@ describe("error transport", () => {
     let error: Error = new Error("root")
     for (let i = 0; i < 100; i++) error = new Error(`level ${i}`, { cause: error })
     expect(roundTrip(error)).toBeInstanceOf(Error)
+  })
+
+  test("callerStackOf: the site's frames below the two of weft that made it, under the label", () => {
+    function callersCode() {
+      return (function publicMethod() {
+        return newCallerSite("thread a@b started at") // an "@" in the label is not a frame
+      })()
+    }
+    const formatted = callerStackOf(callersCode())!
+    const lines = formatted.split("\n")
+    expect(lines[0]).toBe("    --- thread a@b started at ---")
+    expect(lines[1]).toMatch(/^\s+at callersCode /)
+    expect(formatted).not.toMatch(/newCallerSite|publicMethod/)
+    expect(lines.slice(1).every((line) => /^\s+at /.test(line))).toBe(true)
+    expect(callerStackOf(new Error(), "given label")!.split("\n")[0]).toBe("    --- given label ---")
+    expect(callerStackOf(undefined, "x")).toBeUndefined()
   })
 })

@@ -39,6 +39,10 @@ import {
 } from "../tasks/thread-tasks.js"
 import { Unregistered, UnregisteredThread } from "../tasks/unregistered.js"
 
+function startFromNamedSite(thread: Thread): void {
+  thread.start()
+}
+
 async function run<R>(thread: Thread<R>): Promise<R> {
   thread.start()
   return thread.join()
@@ -369,11 +373,15 @@ export const threadCases = group("Thread", [
   {
     name: "the stack shows the thread's frames followed by the start() site",
     run: async () => {
-      const error = (await rejects(run(new Thread({ target: failRich, name: "stacky" })))) as Error
+      const thread = new Thread({ target: failRich, name: "stacky" })
+      startFromNamedSite(thread)
+      const error = (await rejects(thread.join())) as Error
       const stack = String(error.stack)
       ok(/failRich/.test(stack), `the thread's frame is there: ${stack}`)
       const marker = stack.indexOf("thread stacky started at")
       ok(marker > stack.indexOf("failRich"), `the caller's part follows: ${stack}`)
+      // The frames of the start() call itself, though they are read only once the thread failed.
+      ok(stack.slice(marker).includes("startFromNamedSite"), `the caller's part is the start() site: ${stack}`)
     },
   },
   {

@@ -1,3 +1,4 @@
+import { callerStackOf } from "../error-transport.js"
 import { Future } from "./future.js"
 import type { TaskExtra } from "./pool-protocol.js"
 import type { SlotControl } from "./slot-control.js"
@@ -82,9 +83,6 @@ export class PoolTask<T = unknown, W extends TaskHolder = TaskHolder> extends Fu
 
   /** The caller's half of a failed task's stack: the frames of the submit() site, when captured. */
   submitSite(label: string): string | undefined {
-    const stack = this.site?.stack
-    if (stack === undefined) return undefined
-    const frames = stack.split("\n").filter((line) => /^\s+at /.test(line) || /@/.test(line))
-    return [`    --- ${label} submitted at ---`, ...frames.slice(2)].join("\n")
+    return callerStackOf(this.site, `${label} submitted at`)
   }
 }
