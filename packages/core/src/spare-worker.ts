@@ -1,3 +1,4 @@
+import type { WarmMessage } from "./protocol.js"
 import type { Runtime, SpawnOptions, WorkerHandle } from "./runtime.js"
 import { assertNotReentered } from "./task-import-guard.js"
 import { unrefTimer } from "./unref-timer.js"
@@ -10,6 +11,7 @@ import { unrefTimer } from "./unref-timer.js"
 // permissions) always get a fresh worker.
 
 const RETIRE_AFTER_MS = 10_000
+const WARM: WarmMessage = { t: "warm" }
 
 interface Spare {
   readonly runtime: Runtime
@@ -66,6 +68,11 @@ function bootSpare(runtime: Runtime): void {
       handle = runtime.spawn({ daemon: true })
     } catch {
       return
+    }
+    try {
+      handle.post(WARM) // see WarmMessage: the thread that takes this spare sends the second message
+    } catch {
+      // a worker that cannot take a message fails its thread's run message the same way
     }
     const entry: Spare = { runtime, handle, retire: undefined }
     entry.retire = setTimeout(() => {

@@ -37,4 +37,5 @@ function route(parent: Endpoint, message: ToWorker): void {
   if (message.t === "cancel") return cancelJob(message)
   if (message.t === "credit" || message.t === "stop") return controlJob(message)
   if (message.t === "run") void runJob(parent, message)
+  else if (message.t === "warm") parent.post(message)
 }
