@@ -227,10 +227,16 @@ function define(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true })
 }
 
-/** An Error for callerStackOf, made one frame below the public method that calls this. */
-export type CallerSite = Error & { label?: string }
+/** An Error made where work for another thread was started, for callerStackOf. */
+export interface CallerSite extends Error {
+  /** What heads the site's frames in a cross-thread stack ("thread T started at"). */
+  label?: string
+}
 
-/** A CallerSite whose frames callerStackOf will put under `label` (kept off the message: a V8 stack's first line). */
+/**
+ * A CallerSite, made one frame below the public method that calls this; callerStackOf puts its
+ * frames under `label` (kept off the message, which is a V8 stack's first line).
+ */
 export function newCallerSite(label?: string): CallerSite {
   const site: CallerSite = new Error()
   site.label = label
