@@ -283,8 +283,9 @@ export class ClusterPool implements Executor {
           task.added = true
           task.data = undefined
           task.checked = now
-          // Settled (cancelled or aborted) while its add was on the way: take the job back out.
-          if (task.done()) void this.#removeOrCancel(task, undefined)
+          // Cancelled or aborted while its add was on the way: take the job back out. A job that
+          // a server finished before this reply stays, as every finished job (keepFinishedFor).
+          if (task.endedHere) void this.#removeOrCancel(task, undefined)
         }
         this.#scheduleReconcile()
       }
@@ -367,6 +368,7 @@ export class ClusterPool implements Executor {
   /** Future.cancel(): true unless the job was seen starting; a job that had just started is then stopped. */
   #withdraw(task: ClusterTask): boolean {
     if (task.started) return false
+    task.endedHere = true
     if (task.added) void this.#removeOrCancel(task, new CancelledError("the task was cancelled"))
     return true
   }
@@ -374,6 +376,7 @@ export class ClusterPool implements Executor {
   /** Per-task signal: the future rejects now; the job is removed if queued, else its server stops it. */
   #stop(task: ClusterTask, error: unknown, reason: unknown): void {
     if (task.done()) return
+    task.endedHere = true
     task.settleError(error)
     if (task.added) void this.#removeOrCancel(task, reason)
   }

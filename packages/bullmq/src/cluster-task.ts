@@ -21,6 +21,8 @@ export class ClusterTask<T = unknown> extends Future<T> {
   added = false
   /** A server has taken the job (its "active" event was seen). */
   started = false
+  /** Settled here (cancelled, or its signal aborted), not by a server: its job must be taken back out. */
+  endedHere = false
   /** Last time Redis was asked about this job (reconciliation). */
   checked = 0
   signal: AbortSignal | undefined = undefined

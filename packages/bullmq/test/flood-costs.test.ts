@@ -31,6 +31,32 @@ function pool(queue: string, options: Partial<ConstructorParameters<typeof Clust
 setFlagsFromString("--expose-gc")
 const collectGarbage = runInNewContext("gc") as () => void
 
+/**
+ * A ClusterPool whose queue client (a duplicate of the client given) holds back the replies of
+ * its scripts, the add among them, until `release()`: what a job does meanwhile happens before
+ * the pool learns that its add is done, as now and then in a flood.
+ */
+function heldAdds(queue: string): { cluster: ClusterPool; release: () => void } {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const base = new Redis({ ...connection, maxRetriesPerRequest: null, lazyConnect: true })
+  const duplicate = base.duplicate.bind(base)
+  base.duplicate = (override) => {
+    const client = duplicate(override)
+    if (override?.connectionName?.endsWith(":queue")) {
+      const send = client.sendCommand.bind(client)
+      client.sendCommand = ((command: Parameters<Redis["sendCommand"]>[0], stream?: never) => {
+        const reply = send(command, stream) as Promise<unknown>
+        return command.name === "eval" || command.name === "evalsha" ? reply.then((value) => released.then(() => value)) : reply
+      }) as Redis["sendCommand"]
+    }
+    return client
+  }
+  const cluster = new ClusterPool({ connection: base, queue })
+  cleanup.push(() => cluster.shutdown({ cancelFutures: true }))
+  return { cluster, release }
+}
+
 describe("ClusterPool per-job costs", () => {
   test("a pending task lets go of its encoded arguments once its job is in Redis", async () => {
     // No server: the jobs stay queued and their futures pending for the whole test.
@@ -64,6 +90,30 @@ describe("ClusterPool per-job costs", () => {
     expect(auto.slice(0, 64)).toEqual(Array(64).fill(true))
     expect(auto.slice(64)).toEqual(Array(6).fill(false))
     expect(await flood(pool(queue, { captureStacks: true }))).toEqual(Array(70).fill(true))
+  })
+
+  test("a job a server finished before its add's reply arrived stays in Redis; a job cancelled meanwhile is taken out", async () => {
+    const queue = `costs-${randomUUID()}`
+    const server = await startServer({ port, queue })
+    cleanup.push(() => server.stop("SIGKILL"))
+    const finishing = heldAdds(queue)
+    expect(await finishing.cluster.submit(square, 7)).toBe(49)
+    finishing.release()
+    await finishing.cluster.shutdown() // waits for the queue client's pending commands, a removal among them
+    const idle = `costs-${randomUUID()}` // no server: the job stays queued until the pool takes it out
+    const cancelling = heldAdds(idle)
+    const cancelled = cancelling.cluster.submit(square, 8)
+    await new Promise((resolve) => setImmediate(resolve)) // the add is sent; its reply is held
+    expect(cancelled.cancel()).toBe(true)
+    cancelling.release()
+    await cancelling.cluster.shutdown()
+    const counts = async (name: string) => {
+      const jobs = new Queue(name, { connection: new Redis({ ...connection, maxRetriesPerRequest: null }) })
+      cleanup.push(() => jobs.close())
+      return jobs.getJobCounts("completed", "waiting")
+    }
+    expect(await counts(queue)).toEqual({ completed: 1, waiting: 0 })
+    expect(await counts(idle)).toEqual({ completed: 0, waiting: 0 })
   })
 
   test("a job removed from Redis by hand: reconciliation rejects its future, other jobs stay pending", async () => {
