@@ -1,7 +1,9 @@
 // ClusterPool (@weft/bullmq) against BullMQ used directly, on the same local Redis:
 // tiny-task throughput and round-trip latency vs a bare Queue + Worker doing the same no-op,
 // Redis commands per job on each side (INFO commandstats around each flood), and CPU-bound
-// scaling from 1 to 2 serving processes. Prints ratios (the targets are #19's).
+// scaling from 1 to 2 serving processes. Prints ratios (the targets are #19's). A third side, a
+// bare caller sending weft's jobs to weft-serve, splits the gap: what weft's jobs and server
+// cost, and what ClusterPool's caller costs over a bare one.
 import { spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { readdirSync, readFileSync } from "node:fs"
@@ -12,6 +14,7 @@ import { fileURLToPath } from "node:url"
 import { ClusterPool } from "@weft/bullmq"
 import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
+import { registrationOf } from "../packages/core/dist/adapter.js"
 import { startRedis } from "../packages/bullmq/test/redis.mjs"
 import { burn, noop } from "./cluster-tasks.mjs"
 import * as report from "./report.mjs"
@@ -90,10 +93,18 @@ async function weftSide(port) {
   }
 }
 
-/** BullMQ used directly: a Queue, a QueueEvents and one bare Worker process doing the same no-op. */
-async function bareSide(port) {
-  const queue = `bench-bare-${randomUUID()}`
-  const server = await bareServer(port, queue)
+/**
+ * BullMQ used directly: a Queue, a QueueEvents and one bare Worker process doing the same no-op.
+ * With `weftJobs`, the same caller sends weft's jobs (the target's key and module, the arguments
+ * in weft's JSON form) to a weft-serve process instead: ClusterPool's work without ClusterPool.
+ */
+async function bareSide(port, weftJobs = false) {
+  const queue = `bench-${weftJobs ? "relay" : "bare"}-${randomUUID()}`
+  const server = weftJobs ? await weftServer(port, queue, 2, CONCURRENCY) : await bareServer(port, queue)
+  const { key, url } = registrationOf(noop)
+  // "~" marks JSON in @weft/bullmq's wire form (src/wire.ts); a changed form fails the result checks below.
+  const jobData = weftJobs ? (value) => ({ key, url, args: `~${JSON.stringify([value])}` }) : (value) => value
+  const readResult = (text) => (text.startsWith("~") ? JSON.parse(text.slice(1)) : text)
   const connection = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null })
   const eventsConnection = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null })
   const jobs = new Queue(queue, { connection, streams: { events: { maxLen: 100_000 } } })
@@ -104,7 +115,7 @@ async function bareSide(port) {
     const wake = waiters.get(jobId)
     if (wake !== undefined) {
       waiters.delete(jobId)
-      wake(returnvalue)
+      wake(weftJobs ? readResult(returnvalue) : returnvalue)
     }
   })
   let counter = 0
@@ -116,7 +127,7 @@ async function bareSide(port) {
       const entries = values.map((value) => {
         const jobId = `b-${++counter}`
         promises.push(new Promise((resolve) => waiters.set(jobId, resolve)))
-        return { name: "noop", data: value, opts: { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } } }
+        return { name: "noop", data: jobData(value), opts: { jobId, removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } } }
       })
       if (entries.length === 1) await jobs.add(entries[0].name, entries[0].data, entries[0].opts)
       else for (let i = 0; i < entries.length; i += 1000) await jobs.addBulk(entries.slice(i, i + 1000))
@@ -192,15 +203,21 @@ async function flood(side, admin, redisPid, costs) {
   collectGarbage()
   const before = await commandsSoFar(admin)
   const cpuBefore = machineCpu(side, redisPid)
+  const callerBefore = process.cpuUsage()
+  const serverBefore = processCpu(side.serverPid)
   const switchesBefore = machineSwitches(side, redisPid)
   const start = performance.now()
   const values = await side.run(Array.from({ length: FLOOD }, (_, i) => i))
   const rate = FLOOD / ((performance.now() - start) / 1000)
   const cpuAfter = machineCpu(side, redisPid)
+  const caller = process.cpuUsage(callerBefore)
+  const serverAfter = processCpu(side.serverPid)
   const switchesAfter = machineSwitches(side, redisPid)
   for (let i = 0; i < FLOOD; i++) if (values[i] !== i) throw new Error(`wrong result for job ${i}: ${values[i]}`)
   costs.commands.push(((await commandsSoFar(admin)) - before) / FLOOD)
   if (cpuBefore !== undefined && cpuAfter !== undefined) costs.cpu.push((cpuAfter - cpuBefore) / FLOOD)
+  costs.callerCpu.push((caller.user + caller.system) / 1000 / FLOOD)
+  if (serverBefore !== undefined && serverAfter !== undefined) costs.serverCpu.push((serverAfter - serverBefore) / FLOOD)
   if (switchesBefore !== undefined && switchesAfter !== undefined) costs.switches.push((switchesAfter - switchesBefore) / FLOOD)
   return rate
 }
@@ -213,24 +230,31 @@ async function roundTrips(side, count, into) {
   }
 }
 
-const newSamples = () => ({ throughput: [], latency: [], commands: [], cpu: [], switches: [] })
+const newSamples = () => ({ throughput: [], latency: [], commands: [], cpu: [], callerCpu: [], serverCpu: [], switches: [] })
+const SIDES = ["bare", "weft", "relay"]
+
+/** The order the sides take their turn `n`: each side takes each place, in both directions. */
+function order(n) {
+  const k = n % SIDES.length
+  const rotated = [...SIDES.slice(k), ...SIDES.slice(0, k)]
+  return Math.floor(n / SIDES.length) % 2 === 0 ? rotated : rotated.reverse()
+}
 
 /**
- * One session: a fresh server for each side, both up at once and taking turns so both see the
- * same machine. Floods alternate which side goes first from round to round (A B, B A, ...), and
- * round trips alternate the same way in short turns of TURN trips, so neither side is always the
- * one measured right after the other's burst of work or right after a pause. Adds its
- * measurements to `samples` (per side).
+ * One session: a fresh server for each side, all up at once and taking turns so all see the
+ * same machine. Floods rotate which side goes first from round to round, and round trips rotate
+ * the same way in short turns of TURN trips, so no side is always the one measured right after
+ * another's burst of work or right after a pause. Adds its measurements to `samples` (per side).
  */
 async function session(port, redisPid, samples, first) {
   const weft = await weftSide(port)
   const bare = await bareSide(port)
+  const relay = await bareSide(port, true)
   const admin = new Redis({ host: "127.0.0.1", port })
   try {
     // Warm-up: a fresh server compiles its code during its first thousands of jobs (weft's on two threads).
-    for (const side of [weft, bare]) await side.run(Array.from({ length: FLOOD }, (_, i) => i))
-    const sides = { weft, bare }
-    const order = (n) => (n % 2 === 0 ? ["bare", "weft"] : ["weft", "bare"])
+    for (const side of [weft, bare, relay]) await side.run(Array.from({ length: FLOOD }, (_, i) => i))
+    const sides = { weft, bare, relay }
     const turns = Math.max(1, Math.round(ROUND_TRIPS / SESSIONS / ROUNDS / TURN))
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of order(first + round)) samples[name].throughput.push(await flood(sides[name], admin, redisPid, samples[name]))
@@ -241,6 +265,7 @@ async function session(port, redisPid, samples, first) {
     admin.disconnect()
     await weft.close()
     await bare.close()
+    await relay.close()
   }
 }
 
@@ -250,16 +275,18 @@ async function session(port, redisPid, samples, first) {
  * percent; fresh processes per session sample several placements.
  */
 async function compare(port, redisPid) {
-  const samples = { weft: newSamples(), bare: newSamples() }
+  const samples = { weft: newSamples(), bare: newSamples(), relay: newSamples() }
   for (let i = 0; i < SESSIONS; i++) await session(port, redisPid, samples, i * ROUNDS)
   const result = (side) => ({
     throughput: median(samples[side].throughput),
     latency: median(samples[side].latency),
     commands: median(samples[side].commands),
     cpu: samples[side].cpu.length > 0 ? median(samples[side].cpu) : undefined,
+    callerCpu: median(samples[side].callerCpu),
+    serverCpu: samples[side].serverCpu.length > 0 ? median(samples[side].serverCpu) : undefined,
     switches: samples[side].switches.length > 0 ? median(samples[side].switches) : undefined,
   })
-  return { weft: result("weft"), bare: result("bare") }
+  return { weft: result("weft"), bare: result("bare"), relay: result("relay") }
 }
 
 async function measureScaling(port, servers) {
@@ -285,7 +312,7 @@ if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) {
 const redis = await startRedis()
 try {
   const load = loadavg()[0]
-  const { weft: weftResult, bare: bareResult } = await compare(redis.port, redis.pid)
+  const { weft: weftResult, bare: bareResult, relay: relayResult } = await compare(redis.port, redis.pid)
   const one = await measureScaling(redis.port, 1)
   const two = await measureScaling(redis.port, 2)
   printTable(
@@ -343,6 +370,43 @@ try {
   )
   console.log(
     `(load average when it started: ${load.toFixed(1)} on ${availableParallelism()} cores; other work on the machine inflates latency)`,
+  )
+  // The relay side (a bare caller sending weft's jobs to weft-serve) splits weft's gap in two.
+  const perJob = (v) => `${v.toFixed(0)} µs`
+  printTable(
+    "Where the gap goes (informational): weft's jobs on weft-serve, sent by a bare BullMQ caller (the relay), against bare BullMQ, and ClusterPool against the relay",
+    [
+      {
+        name: "weft's jobs + weft-serve: throughput (relay vs bare)",
+        weft: relayResult.throughput,
+        baseline: bareResult.throughput,
+        format: (v) => v.toFixed(0),
+      },
+      { name: "weft's jobs + weft-serve: latency (relay vs bare)", weft: relayResult.latency, baseline: bareResult.latency, format: us },
+      ...(relayResult.serverCpu === undefined || bareResult.serverCpu === undefined
+        ? []
+        : [
+            {
+              name: "server CPU per job (weft-serve vs bare Worker, floods)",
+              weft: relayResult.serverCpu * 1000,
+              baseline: bareResult.serverCpu * 1000,
+              format: perJob,
+            },
+          ]),
+      {
+        name: "ClusterPool's caller: throughput (weft vs relay)",
+        weft: weftResult.throughput,
+        baseline: relayResult.throughput,
+        format: (v) => v.toFixed(0),
+      },
+      { name: "ClusterPool's caller: latency (weft vs relay)", weft: weftResult.latency, baseline: relayResult.latency, format: us },
+      {
+        name: "caller CPU per job (ClusterPool vs relay, floods)",
+        weft: weftResult.callerCpu * 1000,
+        baseline: relayResult.callerCpu * 1000,
+        format: perJob,
+      },
+    ].map((row) => ({ ...row, target: "informational", source: "#19" })),
   )
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
     { name: "2 servers vs 1 (tasks/s)", weft: two, baseline: one, format: (v) => v.toFixed(1), target: "2 cores: ideal 2x", source: "#19" },
