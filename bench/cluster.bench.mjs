@@ -406,6 +406,16 @@ try {
         baseline: relayResult.callerCpu * 1000,
         format: perJob,
       },
+      ...(weftResult.serverCpu === undefined || relayResult.serverCpu === undefined
+        ? []
+        : [
+            {
+              name: "server CPU per job (weft-serve: ClusterPool's jobs vs the relay's, floods)",
+              weft: weftResult.serverCpu * 1000,
+              baseline: relayResult.serverCpu * 1000,
+              format: perJob,
+            },
+          ]),
     ].map((row) => ({ ...row, target: "informational", source: "#19" })),
   )
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
