@@ -373,6 +373,11 @@ try {
   )
   // The relay side (a bare caller sending weft's jobs to weft-serve) splits weft's gap in two.
   const perJob = (v) => `${v.toFixed(0)} µs`
+  // Server CPU comes from /proc: no row where it could not be read.
+  const serverCpuRow = (name, side, baseline) =>
+    side.serverCpu === undefined || baseline.serverCpu === undefined
+      ? []
+      : [{ name, weft: side.serverCpu * 1000, baseline: baseline.serverCpu * 1000, format: perJob }]
   printTable(
     "Where the gap goes (informational): weft's jobs on weft-serve, sent by a bare BullMQ caller (the relay), against bare BullMQ, and ClusterPool against the relay",
     [
@@ -383,16 +388,7 @@ try {
         format: (v) => v.toFixed(0),
       },
       { name: "weft's jobs + weft-serve: latency (relay vs bare)", weft: relayResult.latency, baseline: bareResult.latency, format: us },
-      ...(relayResult.serverCpu === undefined || bareResult.serverCpu === undefined
-        ? []
-        : [
-            {
-              name: "server CPU per job (weft-serve vs bare Worker, floods)",
-              weft: relayResult.serverCpu * 1000,
-              baseline: bareResult.serverCpu * 1000,
-              format: perJob,
-            },
-          ]),
+      ...serverCpuRow("server CPU per job (weft-serve vs bare Worker, floods)", relayResult, bareResult),
       {
         name: "ClusterPool's caller: throughput (weft vs relay)",
         weft: weftResult.throughput,
@@ -406,16 +402,7 @@ try {
         baseline: relayResult.callerCpu * 1000,
         format: perJob,
       },
-      ...(weftResult.serverCpu === undefined || relayResult.serverCpu === undefined
-        ? []
-        : [
-            {
-              name: "server CPU per job (weft-serve: ClusterPool's jobs vs the relay's, floods)",
-              weft: weftResult.serverCpu * 1000,
-              baseline: relayResult.serverCpu * 1000,
-              format: perJob,
-            },
-          ]),
+      ...serverCpuRow("server CPU per job (weft-serve: ClusterPool's jobs vs the relay's, floods)", weftResult, relayResult),
     ].map((row) => ({ ...row, target: "informational", source: "#19" })),
   )
   printTable(`CPU-bound scaling (${CPU_TASKS} tasks of ${CPU_MS} ms; serving processes of 1 thread each)`, [
